@@ -1,0 +1,126 @@
+"""Actors: who acts and who is acted on.
+
+Three kinds of mention, all from actors.yaml: named groups and forces by alias ("Defense
+Army", "RSF"), a side's word before a force noun ("Azerbaijani army units" -> the state
+forces of Azerbaijan; "Ukrainian civilians" -> civilians of Ukraine), and generic nouns
+("unidentified gunmen", "protesters", "police") given the side the report is about.
+Each mention gets a role from its place around the event cues of its sentence: ``agent``
+(before the cue, or "by X"), ``target`` ("at/on/against X", or after the cue) or
+``claimant`` (the subject of "said").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .document import ActorHit, Analysis
+from .lexicon import Lexicon
+
+REQUIRES = ("sentences", "cues", "claims")
+ASSIGNS = ("actors", "context_sides")
+
+_FORCE_MODIFIERS = (
+    r"(?:armed|army|military|border|special|government|regular|air|naval|security|defen[cs]e|state|"
+    r"occupying|occupation|regime|enemy|federal|national|artillery|infantry|assault|sabotage|reconnaissance|"
+    r"elite|ground|marine|airborne|mechanized|motorized|tank|pro-government|allied|separatist|volunteer|units of the)"
+)
+_FORCE_NOUNS = {
+    "state forces": r"forces|troops|army|armies|military|militaries|soldiers|soldier|servicemen|serviceman|units|unit|positions|position|side|guards|guardsmen|border guards|artillery|drones|air force|navy|gunners|paratroopers|marines|personnel|jets|warplanes|aircraft|helicopters|tanks|brigades?|battalions?|detachments?|servicemembers|snipers|armed forces|defence ministry|defense ministry|military units|army units|checkpoints?|outposts?",
+    "police": r"police|policemen|policeman|police officers|gendarmes|gendarmerie|riot police",
+    "civilians": r"civilians|civilian|residents|villagers|farmers|farmer|shepherds?|citizens|nationals|children|women|workers|fishermen|herders?|journalists?|families|people|settlements|villages|homes|houses",
+    "protesters": r"protesters|protestors|demonstrators|activists|opposition supporters",
+}
+_GENERIC = [
+    (re.compile(r"(?<![\w\-])(?:(?:unidentified|unknown|suspected|masked|armed|unidentified armed)\s+)?(?:gunmen|assailants|attackers|armed men|militants|insurgents|jihadists|bandits|terrorists)(?![\w\-])", re.I),
+     "Unidentified Armed Group", "unidentified armed group", None),
+    (re.compile(r"(?<![\w\-])(?:protesters|protestors|demonstrators)(?![\w\-])", re.I), "Protesters", "protesters", "context"),
+    (re.compile(r"(?<![\w\-])(?:rioters|mobs?|angry crowds?)(?![\w\-])", re.I), "Rioters", "rioters", "context"),
+    (re.compile(r"(?<![\w\-])(?:civilians|residents|villagers|farmers|shepherds?|herders?|worshippers|passengers|displaced people)(?![\w\-])", re.I), "Civilians", "civilians", "context"),
+    (re.compile(r"(?<![\w\-])(?:security forces|police|policemen|riot police|soldiers|troops|army|government forces|regime forces|junta forces|the military|gendarmes)(?![\w\-])", re.I), "state", "state forces", "context"),
+]
+_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+|suspected\s+)?(?:\w+\s+){0,2}$", re.I)
+_AT = re.compile(
+    r"(?:\bat|\bon|\bagainst|\btargeting|\btargeted|\btowards?|\bupon|\bhit|\bstruck|\bshelled|\battacked|\bkilled|\bkilling|\bwounded|\binjuring|\bfired on|\bambushed|\bkidnapped|\babducted|\barrested|\bdetained|\bdispersed|\bof|\binto)\s+(?:the\s+|an?\s+|two\s+|three\s+|several\s+)?(?:(?:positions|territory|areas|locations|convoys?|bases?|posts?|members|troops|units)\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,1}$",
+    re.I,
+)
+
+
+def find_actors(doc: Analysis, lex: Lexicon) -> None:
+    text = doc.match_text
+    taken: list[tuple[int, int]] = []
+    hits: list[ActorHit] = []
+
+    def add(hit: ActorHit) -> None:
+        if any(a < hit.end and hit.start < b for a, b in taken):
+            return
+        taken.append((hit.start, hit.end))
+        hits.append(hit)
+
+    for m in lex.named_actors.finditer(text):
+        add(ActorHit(m.start, m.end, doc.sentence_of(m.start), m.entry.name, m.entry.side, m.entry.kind))
+    follow = re.compile(rf"\s+(?:{_FORCE_MODIFIERS}\s+){{0,3}}(?P<noun>" + "|".join(
+        f"(?P<{k.replace(' ', '_')}>{v})" for k, v in _FORCE_NOUNS.items()) + r")(?![\w\-])", re.I)
+    for m in lex.demonyms.finditer(text):
+        side = m.entry
+        f = follow.match(text, m.end)
+        start = m.start
+        pre = re.search(r"(?:units|forces|members|soldiers|positions|troops) of (?:the )?$", text[max(0, start - 30):start])
+        if pre:
+            start = start - len(pre.group())
+        if not f:
+            continue
+        if f.group("state_forces"):
+            name, kind = side.state_forces, "state forces"
+        elif f.group("police"):
+            name, kind = side.police, "state forces"
+        elif f.group("civilians"):
+            name, kind = side.civilians, "civilians"
+        else:
+            name, kind = f"Protesters ({side.side})", "protesters"
+        add(ActorHit(start, f.end(), doc.sentence_of(start), name, side.side, kind))
+    sides = Counter(h.side for h in hits if h.side and h.kind in ("state forces", "civilians"))
+    doc.context_sides = [s for s, _ in sides.most_common()]
+    context = doc.context_sides[0] if doc.context_sides else None
+    for regex, name, kind, side_rule in _GENERIC:
+        for m in regex.finditer(text):
+            side = context if side_rule == "context" else None
+            actor_name = name
+            if name == "state":
+                entry = lex.sides.get(context) if context else None
+                if entry is None:
+                    actor_name = "State forces (unidentified)"
+                elif "police" in m.group().lower():
+                    actor_name = entry.police
+                else:
+                    actor_name = entry.state_forces
+            elif side and kind in ("protesters", "rioters"):
+                actor_name = f"{name} ({side})"
+            elif side and kind == "civilians":
+                actor_name = lex.sides[side].civilians if side in lex.sides else f"Civilians ({side})"
+            add(ActorHit(m.start(), m.end(), doc.sentence_of(m.start()), actor_name, side, kind))
+    claim_spans = [(c.start, c.end) for c in doc.claims]
+    cues_by_sentence: dict[int, list] = {}
+    for c in doc.cues:
+        if not c.unreal:
+            cues_by_sentence.setdefault(c.sentence, []).append(c)
+    for h in hits:
+        h.role = _role(text, h, cues_by_sentence.get(h.sentence, []), claim_spans, doc)
+    doc.actors = sorted(hits, key=lambda h: h.start)
+
+
+def _role(text: str, hit: ActorHit, cues, claim_spans, doc: Analysis) -> str | None:
+    if any(a <= hit.start < b or hit.start <= a < hit.end for a, b in claim_spans):
+        return "claimant"
+    sent_start = doc.sentences[hit.sentence].start
+    before = text[max(sent_start, hit.start - 60) : hit.start]
+    if _BY.search(before):
+        return "agent"
+    if _AT.search(before):
+        return "target"
+    if not cues:
+        return None
+    strong = [c for c in cues if not c.weak] or cues
+    if hit.end <= strong[0].start:
+        return "agent"
+    return "target"

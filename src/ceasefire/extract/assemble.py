@@ -1,0 +1,441 @@
+"""From hits to events: group the sentences of each incident, reconcile, classify.
+
+A sentence with a real event cue (or a casualty figure) is a *frame*. Frames join the
+latest compatible event of their family (violence; protest/riot; strategic) unless their
+own date differs by more than a day, or they bring their own date and their own places,
+none shared with the event: then they start a new event. Sentences that only add detail
+(a casualty figure, "No casualties.") join the event before them. Each event's fields are
+then reconciled from its sentences and its type is chosen by rules.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+import re
+from dataclasses import dataclass, field
+
+from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
+from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
+from .lexicon import Lexicon
+
+REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
+ASSIGNS = ("events",)
+
+GENERIC_WEAPONS = {
+    "firearms", "drone", "artillery", "mortar", "rocket", "missile", "aircraft", "helicopter", "tank",
+    "armoured vehicle", "grenade", "IED", "landmine", "explosives", "ballistic missile", "cruise missile",
+}
+_VIOLENT_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "abduction", "sexual", "territory"}
+_PROTEST_CUES = {"protest", "riot", "mob"}
+_PRECISION = {
+    "village": "town", "town": "town", "city": "town", "settlement": "town", "community": "town",
+    "hamlet": "town", "locality": "town", "border village": "town", "frontline village": "town",
+    "port city": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
+    "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
+    "neighborhood": "exact", "suburb": "exact", "district": "district", "raion": "district", "county": "district",
+    "municipality": "district", "township": "district", "region": "region", "province": "region",
+    "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
+}
+_GENERIC_NAMES = {"Unidentified Armed Group", "State forces (unidentified)"}
+_SPECIFIC = {"town": 0, "exact": 0, None: 1, "district": 2, "region": 3, "country": 4}
+
+
+@dataclass
+class _Draft:
+    family: str
+    sentences: list[int] = field(default_factory=list)
+    date: dt.date | None = None
+    places: set[str] = field(default_factory=set)
+
+
+def _family(cues: set[str]) -> str | None:
+    if cues & _PROTEST_CUES and not cues & (_VIOLENT_CUES - {"abduction"}):
+        return "protest"
+    if cues & (_VIOLENT_CUES | {"fire", "casualty", "ceasefire"}):
+        return "violence"
+    if cues & {"arrest", "agreement", "disrupted", "hq", "looting", "transfer", "change_group"}:
+        return "strategic"
+    return None
+
+
+def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
+    cues_in: dict[int, set[str]] = {}
+    for c in doc.cues:
+        if not c.unreal and c.sentence not in doc.background:
+            cues_in.setdefault(c.sentence, set()).add(c.cue)
+    territory_sentences = {t.sentence for t in doc.territory}
+    for i, names in cues_in.items():
+        if "territory" in names and i not in territory_sentences:
+            names.discard("territory")
+    casualty_sentences: dict[int, list[CasualtyHit]] = {}
+    for h in doc.casualties:
+        if h.sentence not in doc.background:
+            casualty_sentences.setdefault(h.sentence, []).append(h)
+            if h.count is not None and (h.count.best or h.count.low or 0) > 0:
+                cues_in.setdefault(h.sentence, set()).add("casualty")
+    weapon_sentences = {w.sentence for w in doc.weapons}
+    drafts: list[_Draft] = []
+    for sent in doc.sentences:
+        i = sent.index
+        names = {n for n in cues_in.get(i, set())}
+        strong = {n for n in names if n not in ("fire",)}
+        if "fire" in names and not (strong or i in weapon_sentences):
+            names.discard("fire")
+        family = _family(names)
+        own_dates = [d for d in doc.dates if d.sentence == i and not d.background]
+        own_places = {p.name for p in doc.places if p.sentence == i and p.how != "dateline"}
+        if family is None:
+            if i in casualty_sentences and drafts:
+                drafts[-1].sentences.append(i)
+            continue
+        date = own_dates[0].date if own_dates else None
+        own_places |= {p.admin for p in doc.places if p.sentence == i and p.admin}
+        fresh = bool(own_dates) and bool(_SEPARATE.search(sent.text[:40]) or _SEPARATE_ANY.search(sent.text))
+        target = _compatible(drafts, family, date, own_places, fresh)
+        if target is None:
+            if family == "strategic" and drafts and not own_dates:
+                drafts[-1].sentences.append(i)
+                continue
+            target = _Draft(family)
+            drafts.append(target)
+        target.sentences.append(i)
+        target.date = target.date or date
+        target.places |= own_places
+    events = []
+    for n, draft in enumerate(drafts):
+        event = _build(doc, lex, draft, cues_in, n, extractor)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+_SEPARATE = re.compile(r"^\W*(?:On|In the early hours of|Early on|Late on|Around|On the night of) (?:the )?(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)")
+_SEPARATE_ANY = re.compile(r"\b(?:in (?:a |an )?(?:separate|another|second|unrelated) (?:incident|attack|development)|separately|elsewhere)\b", re.I)
+
+
+def _compatible(drafts: list[_Draft], family: str, date, places: set[str], has_date: bool) -> _Draft | None:
+    group = {"violence": "violence", "protest": "protest", "strategic": "strategic"}[family]
+    for d in reversed(drafts):
+        if d.family != group:
+            continue
+        if date and d.date and abs((date - d.date).days) > 1:
+            continue
+        if has_date and places and d.places and not (places & d.places) and d.date and date:
+            continue
+        return d
+    return None
+
+
+def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extractor: str) -> Event | None:
+    text = doc.report.text
+    sents = set(draft.sentences)
+    evidence: list[Evidence] = []
+
+    def ev(field_name: str, start: int, end: int) -> None:
+        evidence.append(Evidence(field=field_name, start=start, end=end, text=text[start:end]))
+
+    cues = set().union(*(cues_in.get(i, set()) for i in sents))
+    for c in doc.cues:
+        if c.sentence in sents and not c.unreal and c.cue in cues and c.cue != "ceasefire":
+            ev("event_type", c.start, c.end)
+    # Date
+    dates = [d for d in doc.dates if d.sentence in sents and not d.background]
+    if not dates:
+        dates = [d for d in doc.dates if d.sentence == 0 and not d.background]
+    if dates:
+        first = min(dates, key=lambda d: (d.date, d.start))
+        date, precision = first.date, first.precision
+        ev("date", first.start, first.end)
+    else:
+        date, precision = doc.report.published, "day"
+    # Casualties
+    hits = [h for h in doc.casualties if h.sentence in sents]
+    fatalities, killed_ev = _reconcile(hits, "killed")
+    wounded, wounded_ev = _reconcile(hits, "wounded")
+    for h in killed_ev:
+        ev("fatalities", h.start, h.end)
+    for h in wounded_ev:
+        ev("wounded", h.start, h.end)
+    casualties = _casualty_list(hits)
+    # Weapons
+    weapons: dict[str, Weapon] = {}
+    for w in doc.weapons:
+        if w.sentence in sents:
+            weapons.setdefault(w.name, Weapon(name=w.name, weapon_class=w.weapon_class))
+            ev("weapons", w.start, w.end)
+    specific_classes = {w.weapon_class for w in weapons.values() if w.name not in GENERIC_WEAPONS}
+    weapon_list = [w for w in weapons.values() if not (w.name in GENERIC_WEAPONS and w.weapon_class in specific_classes)]
+    # Ceasefire
+    ceasefire = False
+    for c in doc.cues:
+        if c.sentence in sents and c.cue == "ceasefire" and not c.unreal:
+            ceasefire = True
+            ev("ceasefire_violation", c.start, c.end)
+    # Actors
+    actor1, actor2 = _actors(doc, lex, sents, hits, ev)
+    # Territory
+    territory = None
+    t_hits = [t for t in doc.territory if t.sentence in sents]
+    if t_hits:
+        best = min(t_hits, key=lambda t: (_SPECIFIC.get(_place_precision(doc, t.place), 1), -t.start))
+        gained = best.gained_by or next((t.gained_by for t in t_hits if t.gained_by), None)
+        lost = best.lost_by
+        sides = [a.side for a in (actor1, actor2) if a and a.side]
+        if gained is None and lost:
+            gained = next((s for s in sides if s != lost), None)
+        if lost is None and gained:
+            lost = next((s for s in sides if s != gained), None)
+        territory = TerritoryChange(place=best.place, gained_by=gained, lost_by=lost)
+        ev("territory_change", best.start, best.end)
+    # Location
+    location = _location(doc, lex, sents, territory, actor1, actor2, ev)
+    # Claims
+    claimed, denied = [], []
+    for c in doc.claims:
+        if c.sentence in sents or (c.sentence - 1 in sents and c.sentence not in doc.background and c.sentence in cues_in):
+            target = denied if c.denial else claimed
+            if c.claimant not in target:
+                target.append(c.claimant)
+                ev("denied_by" if c.denial else "claimed_by", c.start, c.end)
+    sub_event = _classify(lex, cues, weapon_list, hits, actor1, actor2, territory, location)
+    if sub_event is None:
+        return None
+    event_id = hashlib.sha1(f"{doc.report.id}\x1f{n}".encode()).hexdigest()[:16]
+    return Event(
+        report_id=doc.report.id,
+        event_id=event_id,
+        event_type=lex.sub_event_types[sub_event],
+        sub_event_type=sub_event,
+        date=date,
+        date_precision=precision,
+        actor1=actor1,
+        actor2=actor2,
+        location=location,
+        fatalities=fatalities,
+        wounded=wounded,
+        casualties=casualties,
+        weapons=weapon_list,
+        ceasefire_violation=ceasefire,
+        territory_change=territory,
+        claimed_by=claimed,
+        denied_by=denied,
+        source=doc.report.source,
+        url=doc.report.url,
+        evidence=sorted(set(evidence), key=lambda e: (e.start, e.field)),
+        extractor=extractor,
+    )
+
+
+def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[CasualtyHit]]:
+    """Reconcile every figure of one kind told in the event's sentences into low/best/high.
+
+    Figures for different sides add up; figures for the same (or an unnamed) side are
+    alternatives: low is the smallest, high the largest, best the latest toll update or the
+    most repeated figure (the smaller on a tie). A pending figure clears best.
+    """
+    mine = [h for h in hits if h.kind == kind]
+    counted = [h for h in mine if h.count is not None]
+    if not counted:
+        return None, []
+    pending = any(h.pending for h in mine)
+    by_side: dict[str | None, list[CasualtyHit]] = {}
+    for h in counted:
+        by_side.setdefault(h.side, []).append(h)
+    if None in by_side and len(by_side) > 1:
+        unnamed = by_side.pop(None)
+        biggest = max(by_side, key=lambda s: max(h.count.best or h.count.low or 0 for h in by_side[s]))
+        by_side[biggest].extend(unnamed)
+    total_low = total_best = total_high = 0
+    have_high = True
+    have_best = True
+    for side_hits in by_side.values():
+        nonzero = [h for h in side_hits if (h.count.best or h.count.low or h.count.high or 0) > 0] or side_hits
+        lows = [h.count.low for h in nonzero if h.count.low is not None]
+        highs = [h.count.high for h in nonzero if h.count.high is not None]
+        bests = [h.count.best for h in nonzero if h.count.best is not None]
+        updates = [h.count.best for h in nonzero if h.update and h.count.best is not None]
+        if updates:
+            best = updates[-1]
+        elif bests:
+            freq = Counter(bests).most_common()
+            top = freq[0][1]
+            best = min(v for v, c in freq if c == top)
+        else:
+            best = None
+        total_low += min(lows) if lows else (best or 0)
+        if best is None:
+            have_best = False
+        else:
+            total_best += best
+        if len(set(bests)) > 1:
+            total_high += max(bests + highs)
+        elif highs:
+            total_high += max(highs)
+        else:
+            have_high = False
+    count = Count(
+        low=total_low,
+        best=total_best if have_best and not pending else None,
+        high=total_high if have_high else None,
+    )
+    return count, counted
+
+
+def _casualty_list(hits: list[CasualtyHit]) -> list[Casualty]:
+    groups: dict[tuple[str, str, str | None], list[CasualtyHit]] = {}
+    pending = {h.kind for h in hits if h.pending}
+    for h in hits:
+        if h.count is not None:
+            groups.setdefault((h.kind, h.who, h.side), []).append(h)
+    out = []
+    for (kind, who, side), group in groups.items():
+        count, _ = _reconcile(group, kind)
+        if count is not None and kind in pending:
+            count = Count(low=count.low, best=None, high=count.high)
+        if count is not None:
+            out.append(Casualty(kind=kind, who=who, side=side, count=count))
+    return out
+
+
+def _actors(doc: Analysis, lex: Lexicon, sents: set[int], hits: list[CasualtyHit], ev):
+    mentions = [a for a in doc.actors if a.sentence in sents]
+    agents: Counter[str] = Counter()
+    targets: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    by_name: dict[str, ActorHit] = {}
+    for a in mentions:
+        by_name.setdefault(a.name, a)
+        first_seen.setdefault(a.name, a.start)
+        named = 0.5 if a.name not in _GENERIC_NAMES and not a.name.startswith(("Military Forces", "Police Forces", "Civilians", "Protesters", "Rioters")) else 0
+        if a.role == "agent":
+            agents[a.name] += (2 if a.kind != "civilians" else 1) + named
+        elif a.role == "target":
+            targets[a.name] += 1 + named
+        elif a.role is None:
+            agents[a.name] += 0
+    for h in hits:  # the side that lost people was acted on
+        if h.side and h.count is not None and (h.count.best or h.count.low or 0) > 0:
+            name = _actor_for_side(doc, lex, h.side, h.who)
+            if name:
+                targets[name.name] += 2 if h.who != "unknown" else 1
+                by_name.setdefault(name.name, name)
+                first_seen.setdefault(name.name, h.start)
+    actor1 = actor2 = None
+    if agents:
+        name = max(agents, key=lambda k: (agents[k], -first_seen[k]))
+        actor1 = by_name[name]
+    elif mentions:
+        non_claim = [a for a in mentions if a.role != "claimant"] or mentions
+        if len({a.side for a in non_claim}) > 1 or not targets:
+            actor1 = non_claim[0]
+    rest = {k: v for k, v in targets.items() if actor1 is None or (by_name[k].side != actor1.side or by_name[k].kind != actor1.kind)}
+    if rest:
+        name = max(rest, key=lambda k: (rest[k], -first_seen[k]))
+        actor2 = by_name[name]
+    if actor1 is None and actor2 is not None and actor2.kind not in ("civilians", "protesters"):
+        others = [a for a in mentions if a.side != actor2.side and a.role != "claimant"]
+        actor1 = others[0] if others else None
+    result = []
+    for role, hit in (("actor1", actor1), ("actor2", actor2)):
+        if hit is None:
+            result.append(None)
+            continue
+        if hit.start >= 0:
+            ev(role, hit.start, hit.end)
+        kind = hit.kind if hit.kind in lex.actor_kinds else None
+        result.append(Actor(name=hit.name, side=hit.side, kind=kind))
+    return result[0], result[1]
+
+
+def _actor_for_side(doc: Analysis, lex: Lexicon, side: str, who: str) -> ActorHit | None:
+    for a in doc.actors:
+        if a.side == side and (a.kind == "civilians") == (who == "civilian"):
+            return a
+    entry = lex.sides.get(side)
+    if entry is None:
+        return None
+    if who == "civilian":
+        return ActorHit(-1, -1, -1, entry.civilians, side, "civilians")
+    return ActorHit(-1, -1, -1, entry.state_forces, side, "state forces")
+
+
+def _place_precision(doc: Analysis, name: str | None) -> str | None:
+    for p in doc.places:
+        if p.name == name and p.feature:
+            return _PRECISION.get(p.feature)
+    return None
+
+
+def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev) -> Location | None:
+    candidates: list[PlaceHit] = [p for p in doc.places if p.sentence in sents and p.how != "dateline"]
+    chosen: PlaceHit | None = None
+    if territory and territory.place:
+        chosen = next((p for p in candidates if p.name == territory.place), None)
+    if chosen is None and candidates:
+        def rank(p: PlaceHit):
+            precision = _PRECISION.get(p.feature or "", None)
+            is_country = p.name in lex.sides or p.name in _country_names(lex)
+            return (_SPECIFIC.get("country" if is_country else precision, 1), p.start)
+        chosen = min(candidates, key=rank)
+    if chosen is None:
+        dateline = next((p for p in doc.places if p.how == "dateline"), None)
+        chosen = dateline
+    if chosen is None:
+        return None
+    ev("location", chosen.start, chosen.end)
+    precision = _PRECISION.get(chosen.feature or "", "town")
+    country = None
+    side = lex.sides.get(chosen.name)
+    if side is not None:
+        precision, country = "country", side.country
+    else:
+        for a in (actor2, actor1):
+            if a is not None and a.side in lex.sides and a.kind in ("state forces", "civilians", "protesters"):
+                country = lex.sides[a.side].country
+                break
+    admin = chosen.admin
+    return Location(
+        name=chosen.name,
+        admin1=admin if precision in ("town", "exact") and admin else None,
+        country=country,
+        precision=precision,
+    )
+
+
+def _country_names(lex: Lexicon) -> set[str]:
+    return set(lex.sides)
+
+
+def _classify(lex: Lexicon, cues: set[str], weapons: list[Weapon], hits, actor1, actor2, territory, location) -> str | None:
+    classes = {w.weapon_class for w in weapons}
+    victims = {h.who for h in hits if h.count is not None and (h.count.best or h.count.low or 0) > 0}
+    if actor2 is not None:
+        victims.add({"civilians": "civilian", "protesters": "protesters"}.get(actor2.kind or "", "military"))
+    casualties = any(h.count is not None and (h.count.best or h.count.low or 0) > 0 for h in hits)
+    gainer = None
+    if territory and territory.gained_by:
+        side = lex.sides.get(territory.gained_by)
+        is_state = side is not None
+        at_home = location is None or location.country is None or (side is not None and side.country == location.country)
+        gainer = "state_at_home" if is_state and at_home else "other"
+    for rule in lex.rules:
+        if "any" in rule and not cues & set(rule["any"]):
+            continue
+        if "all" in rule and not set(rule["all"]) <= cues:
+            continue
+        if "none" in rule and cues & set(rule["none"]):
+            continue
+        if "weapons_any" in rule and not classes & set(rule["weapons_any"]):
+            continue
+        if "victims_any" in rule and not victims & set(rule["victims_any"]):
+            continue
+        if "territory" in rule and bool(territory) != rule["territory"]:
+            continue
+        if "gainer" in rule and gainer != rule["gainer"]:
+            continue
+        if "casualties" in rule and casualties != rule["casualties"]:
+            continue
+        return rule["sub_event_type"]
+    return None

@@ -1,0 +1,234 @@
+"""Domain knowledge loaded from the data files, compiled into fast matchers.
+
+The files live in ``ceasefire/data`` (see their header comments for the format):
+``taxonomy.yaml``, ``triggers.yaml``, ``rules.yaml``, ``weapons.yaml``, ``actors.yaml``,
+``claimants.yaml``, ``numbers.yaml``. A :class:`Lexicon` is built once per process
+(:func:`default_lexicon`) and shared, read-only, by every stage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from ..errors import DataFileError
+
+DATA_FILES = ("taxonomy", "triggers", "rules", "weapons", "actors", "claimants", "numbers")
+
+
+def _key(text: str) -> str:
+    """The lookup key of an alias: lower case, runs of spaces/hyphens/apostrophes folded."""
+    return re.sub(r"[\s\-\u2019']+", " ", text.lower()).strip()
+
+
+def _alias_regex(alias: str) -> str:
+    parts = re.split(r"[\s\-]+", alias.strip())
+    return r"[\s\-]*".join(re.escape(p).replace("\\'", "['\u2019]") for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    entry: Any
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+class AliasMatcher:
+    """Finds whole-word occurrences of many aliases at once (plural ``s``/``es`` allowed).
+
+    All-capital aliases of up to five letters (``RSF``, ``IDF``) match case-sensitively;
+    everything else case-insensitively.
+    """
+
+    def __init__(self, entries: dict[str, Any], plurals: bool = True) -> None:
+        self._lookup = {_key(alias): entry for alias, entry in entries.items()}
+        upper = [a for a in entries if a.isupper() and len(a.replace("-", "")) <= 5]
+        other = [a for a in entries if a not in set(upper)]
+        suffix = r"(?:e?s)?" if plurals else ""
+        self._regexes = []
+        for aliases, flags in ((upper, 0), (other, re.IGNORECASE)):
+            if not aliases:
+                continue
+            body = "|".join(_alias_regex(a) for a in sorted(aliases, key=len, reverse=True))
+            self._regexes.append(re.compile(rf"(?<![\w\-])({body}){suffix}(?![\w\-])", flags))
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
+        end = len(text) if end is None else end
+        found: list[Match] = []
+        for regex in self._regexes:
+            for m in regex.finditer(text, start, end):
+                entry = self._lookup.get(_key(m.group(1)))
+                if entry is not None:
+                    found.append(Match(m.start(), m.end(), m.group(0), entry))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        last_end = -1
+        for m in found:
+            if m.start >= last_end:
+                last_end = m.end
+                yield m
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponEntry:
+    name: str
+    weapon_class: str
+    generic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    name: str
+    side: str | None
+    kind: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SideEntry:
+    side: str
+    country: str | None
+    state_forces: str
+    police: str
+    civilians: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    family: str
+    weak: bool
+    regex: re.Pattern[str]
+
+
+class Lexicon:
+    """Every data file, parsed and compiled. Build with :func:`load_lexicon`."""
+
+    def __init__(self, raw: dict[str, dict], origin: str) -> None:
+        self.origin = origin
+        self.versions = {name: raw[name].get("version") for name in raw}
+        taxonomy = raw["taxonomy"]
+        self.sub_event_types: dict[str, str] = {
+            sub: etype for etype, subs in taxonomy["event_types"].items() for sub in subs
+        }
+        self.actor_kinds: dict[str, int] = dict(taxonomy["actor_kinds"])
+        self.cues = [
+            Cue(
+                name,
+                spec["family"],
+                spec.get("strength") == "weak",
+                re.compile(r"(?<![\w\-])(?:" + "|".join(spec["patterns"]) + r")(?![\w\-])", re.IGNORECASE),
+            )
+            for name, spec in raw["triggers"]["cues"].items()
+        ]
+        self.unreal = re.compile(r"(?<![\w\-])(?:" + "|".join(raw["triggers"]["unreal"]) + r")(?![\w\-])")
+        self.rules: list[dict] = list(raw["rules"]["rules"])
+        for rule in self.rules:
+            if rule["sub_event_type"] not in self.sub_event_types:
+                raise DataFileError(f"rules.yaml: unknown sub-event type {rule['sub_event_type']!r}")
+        self._build_weapons(raw["weapons"])
+        self._build_actors(raw["actors"])
+        claimants = {}
+        for entry in raw["claimants"]["claimants"]:
+            for alias in [entry["name"], *entry.get("aliases", [])]:
+                claimants[alias] = entry["name"]
+        self.claimants = AliasMatcher(claimants, plurals=False)
+        self.numbers = raw["numbers"]
+
+    def _build_weapons(self, raw: dict) -> None:
+        classes = set(raw["classes"])
+        aliases: dict[str, WeaponEntry] = {}
+        self.weapon_patterns: list[tuple[re.Pattern[str], WeaponEntry]] = []
+        for item in raw["weapons"]:
+            if item["class"] not in classes:
+                raise DataFileError(f"weapons.yaml: {item['name']!r} has unknown class {item['class']!r}")
+            entry = WeaponEntry(item["name"], item["class"], bool(item.get("generic", False)))
+            for alias in item.get("aliases", []):
+                aliases[str(alias)] = entry
+            if "{" not in item["name"]:
+                aliases.setdefault(item["name"], entry)
+            for pattern in item.get("patterns", []):
+                self.weapon_patterns.append(
+                    (re.compile(rf"(?<![\w\-])(?:{pattern})(?:e?s)?(?![\w\-])", re.IGNORECASE), entry)
+                )
+        self.weapons = AliasMatcher(aliases)
+        self.weapon_classes = classes
+
+    def _build_actors(self, raw: dict) -> None:
+        self.sides: dict[str, SideEntry] = {}
+        demonyms: dict[str, SideEntry] = {}
+        for item in raw["sides"]:
+            side = SideEntry(
+                item["side"],
+                item.get("country"),
+                item.get("state_forces") or f"Military Forces of {item['side']}",
+                item.get("police") or f"Police Forces of {item['side']}",
+                item.get("civilians") or f"Civilians ({item['side']})",
+            )
+            self.sides[item["side"]] = side
+            for demonym in item.get("demonyms", []):
+                demonyms[demonym] = side
+        self.demonyms = AliasMatcher(demonyms, plurals=True)
+        named: dict[str, ActorEntry] = {}
+        for item in raw["actors"]:
+            if item["kind"] not in self.actor_kinds:
+                raise DataFileError(f"actors.yaml: {item['name']!r} has unknown kind {item['kind']!r}")
+            entry = ActorEntry(item["name"], item.get("side"), item["kind"], item.get("country"))
+            for alias in [item["name"], *item.get("aliases", [])]:
+                named[str(alias)] = entry
+        self.named_actors = AliasMatcher(named)
+
+    def demonyms_exact(self, text: str) -> bool:
+        """True when ``text`` is only a side's adjective ("Azerbaijani"), not a place."""
+        return any(m.start == 0 and m.end == len(text) and text.lower() != m.entry.side.lower()
+                   for m in self.demonyms.finditer(text))
+
+    def find_weapons(self, text: str, start: int, end: int) -> Iterator[Match]:
+        yield from self.weapons.finditer(text, start, end)
+        for regex, entry in self.weapon_patterns:
+            for m in regex.finditer(text, start, end):
+                groups = {k: v for k, v in m.groupdict().items() if v}
+                yield Match(m.start(), m.end(), m.group(0), entry, groups)
+
+
+def _read_yaml(name: str, directory: Path | None) -> dict:
+    if directory is not None:
+        path = directory / f"{name}.yaml"
+        if not path.exists():
+            path = Path(str(resources.files("ceasefire.data").joinpath(f"{name}.yaml")))
+    else:
+        path = Path(str(resources.files("ceasefire.data").joinpath(f"{name}.yaml")))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"cannot read data file {path}: {exc}") from exc
+    if not isinstance(data, dict) or "version" not in data:
+        raise DataFileError(f"data file {path} must be a mapping with a 'version' key")
+    return data
+
+
+def load_lexicon(directory: str | Path | None = None) -> Lexicon:
+    """Load every data file; files in ``directory`` override the bundled ones by name."""
+    folder = Path(directory) if directory is not None else None
+    raw = {name: _read_yaml(name, folder) for name in DATA_FILES}
+    try:
+        return Lexicon(raw, origin=str(folder or "bundled"))
+    except (KeyError, TypeError, re.error) as exc:
+        raise DataFileError(f"malformed data file content: {exc!r}") from exc
+
+
+@cache
+def lexicon_for(directory: str | None = None) -> Lexicon:
+    """The lexicon of a data folder (None: the bundled files), loaded once per process."""
+    return load_lexicon(directory)
+
+
+def default_lexicon() -> Lexicon:
+    return lexicon_for(None)

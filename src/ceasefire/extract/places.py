@@ -1,0 +1,89 @@
+"""Place mentions: datelines, "the village of X", "X district", "near X", "Berd (Tavush)".
+
+This stage finds *mentions*; choosing the event's location and coding it (admin names,
+country, coordinates) happens in :mod:`ceasefire.extract.assemble`, which may consult a
+gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Analysis, PlaceHit
+from .lexicon import Lexicon
+
+REQUIRES = ("sentences", "actors", "claims")
+ASSIGNS = ("places",)
+
+_CAP = r"[A-Z\u00c0-\u017f][\w'\u2019\u00c0-\u017f.\-]*"
+_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:\s+(?:al-|el-|de|du|la|le)?\s*{_CAP}){{0,2}})"
+_FEATURES_BEFORE = (
+    r"village|villages|town|city|settlement|community|district|region|province|oblast|raion|governorate|"
+    r"state|county|municipality|area|outskirts|suburb|camp|neighbou?rhood|locality|hamlet|commune|"
+    r"department|prefecture|township|direction|border village|frontline village|port city|port|island"
+)
+_FEATURES_AFTER = (
+    r"village|town|city|district|region|province|oblast|raion|governorate|state|county|community|"
+    r"municipality|area|direction|sector|axis|front|refugee camp|camp|neighbou?rhood|township|"
+    r"settlement|locality|prefecture|department|commune|border crossing|checkpoint|airport|airbase|air base"
+)
+_OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
+_AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
+_PREP = re.compile(
+    rf"(?<![\w\-])(?:in|near|at|around|outside|inside|across|towards?|into|from|over|"
+    rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
+    rf"\s+(?:the\s+)?(?P<name>{_NAME})"
+)
+_DATELINE = re.compile(
+    r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
+    r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?)?\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
+)
+_ADMIN = re.compile(rf"\s*\((?P<admin>{_NAME})\)|(?:\s+(?:community|village|town|settlement))?\s+of\s+(?:the\s+)?(?P<admin3>{_CAP})\s+(?:region|district|province|oblast|raion)\b|,\s+(?P<admin2>{_CAP}(?:\s+{_CAP})?)\s+(?:region|province|district|oblast|governorate|state|raion)\b")
+_STOP = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "the", "this", "that", "his", "her", "their", "its", "our", "a", "an", "at", "on", "in", "it", "they",
+    "he", "she", "we", "mr", "ms", "president", "minister", "general", "gen", "colonel", "captain",
+    "reuters", "afp", "ap", "wire", "tass", "ministry", "defense", "defence", "russian", "armenian",
+    "azerbaijani", "ukrainian", "israeli", "according", "however", "meanwhile", "later", "earlier",
+    "following", "after", "before", "during", "under", "since", "statement", "sources", "police",
+}
+
+
+def find_places(doc: Analysis, lex: Lexicon) -> None:
+    text = doc.match_text
+    blocked = [(a.start, a.end) for a in doc.actors] + [(c.start, c.end) for c in doc.claims]
+    found: list[PlaceHit] = []
+
+    def add(start: int, end: int, feature: str | None, how: str) -> None:
+        name = text[start:end].strip(" .,'\u2019")
+        name = re.sub(r"(?:'s|\u2019s)$", "", name)
+        if not name or name.split()[0].lower().strip(".") in _STOP:
+            return
+        if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
+            return
+        admin = None
+        m = _ADMIN.match(text, end)
+        if m:
+            admin = m.group("admin") or m.group("admin2") or m.group("admin3")
+        found.append(PlaceHit(start, start + len(name), doc.sentence_of(start), name,
+                              feature.lower() if feature else None, admin, how))
+
+    d = _DATELINE.match(text)
+    if d:
+        raw = d.group("name")
+        if len(raw) > 2 and raw.upper() == raw:
+            found.append(PlaceHit(d.start("name"), d.end("name"), 0, raw.title(), None, None, "dateline"))
+    for regex in (_OF, _AFTER):
+        for m in regex.finditer(text):
+            add(m.start("name"), m.end("name"), m.group("feat"), "pattern")
+    for m in _PREP.finditer(text):
+        add(m.start("name"), m.end("name"), None, "pattern")
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    last_end = -1
+    for p in found:
+        if p.start >= last_end or p.how == "dateline":
+            doc.places.append(p)
+            last_end = max(last_end, p.end)
+        elif p.feature and doc.places and doc.places[-1].start == p.start and not doc.places[-1].feature:
+            doc.places[-1].feature = p.feature

@@ -1,0 +1,69 @@
+"""Changes of territorial control: who took which place from whom.
+
+Active cues ("took control of", "captured", "liberated", "invaded the village of X") take
+the place after the cue and the acting side before it; passive ones ("X fell to Y",
+"lost control of X", "withdrew from X") are read the other way round. A cue with no place
+after it ("captured two soldiers") is not a change of territory.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Analysis, TerritoryHit
+from .lexicon import Lexicon
+
+REQUIRES = ("cues", "actors", "places")
+ASSIGNS = ("territory",)
+
+_LOSS = re.compile(r"lost control|withdrew|retreated|pulled out", re.I)
+_FELL = re.compile(r"fell", re.I)
+_AFTER_GAP = 70
+
+
+def find_territory(doc: Analysis, lex: Lexicon) -> None:
+    text = doc.match_text
+    for cue in doc.cues:
+        if cue.cue != "territory" or cue.unreal or cue.sentence in doc.background:
+            continue
+        sent = doc.sentences[cue.sentence]
+        after = [p for p in doc.places if p.sentence == cue.sentence and p.how != "dateline"
+                 and cue.end <= p.start <= cue.end + _AFTER_GAP]
+        if not after:
+            continue
+        between = text[cue.end : after[0].start]
+        if re.search(r"\b(?:weapons|soldiers|servicemen|prisoners|people|civilians|fighters|equipment|tanks|vehicles|from)\b", between, re.I):
+            continue
+        place = after[0]
+        actors = [a for a in doc.actors if a.sentence == cue.sentence and a.side and a.role != "claimant"]
+        before = [a for a in actors if a.end <= cue.start]
+        later = [a for a in actors if a.start >= place.end]
+        verb = text[cue.start : cue.end]
+        gained = lost = None
+        gainer_kind = None
+        if _LOSS.match(verb):
+            if before:
+                lost = before[-1].side
+            if later:
+                gained, gainer_kind = later[0].side, later[0].kind
+        elif _FELL.match(verb):
+            continue  # "X fell to Y": handled below with the place before the cue
+        else:
+            if before:
+                gained, gainer_kind = before[-1].side, before[-1].kind
+            elif later and re.search(r"\bby\b", text[place.end : later[0].start]):
+                gained, gainer_kind = later[0].side, later[0].kind
+        doc.territory.append(
+            TerritoryHit(min(cue.start, sent.end), place.end, cue.sentence, place.name, gained, lost, gainer_kind)
+        )
+    for m in re.finditer(r"(?P<verb>fell (?:to|into the hands of))", text):
+        i = doc.sentence_of(m.start())
+        if i in doc.background:
+            continue
+        places = [p for p in doc.places if p.sentence == i and p.end <= m.start() and p.how != "dateline"]
+        winners = [a for a in doc.actors if a.sentence == i and a.start >= m.end() and a.side]
+        if places and winners:
+            doc.territory.append(
+                TerritoryHit(places[-1].start, winners[0].end, i, places[-1].name, winners[0].side, None, winners[0].kind)
+            )
+    doc.territory.sort(key=lambda t: t.start)

@@ -1,0 +1,24 @@
+"""Weapons and platforms named in the report, normalised by weapons.yaml."""
+
+from __future__ import annotations
+
+from .document import Analysis, WeaponHit
+from .lexicon import Lexicon
+
+REQUIRES = ("sentences",)
+ASSIGNS = ("weapons",)
+
+
+def find_weapons(doc: Analysis, lex: Lexicon) -> None:
+    text = doc.match_text
+    for sent in doc.sentences:
+        taken: list[tuple[int, int]] = []
+        hits = sorted(lex.find_weapons(text, sent.start, sent.end), key=lambda m: (m.start, -(m.end - m.start)))
+        for m in hits:
+            if any(a < m.end and m.start < b for a, b in taken):
+                continue
+            taken.append((m.start, m.end))
+            name = m.entry.name.format(**m.groups) if m.groups else m.entry.name
+            doc.weapons.append(
+                WeaponHit(m.start, m.end, sent.index, name, m.entry.weapon_class, m.entry.generic)
+            )
