@@ -90,6 +90,7 @@ def extract_many(
     use_ner: bool = True,
     data_dir: str | None = None,
     chunksize: int = 16,
+    options: Options | None = None,
 ) -> Iterator[ExtractResult]:
     """Code a stream of reports, in input order, one :class:`ExtractResult` each.
 
@@ -99,7 +100,8 @@ def extract_many(
     processes, each loading the lexicon and the model once. ``data_dir`` names a folder of
     data files that override the bundled ones by name.
     """
-    options = Options(use_ner=use_ner, data_dir=str(data_dir) if data_dir else None)
+    if options is None:
+        options = Options(use_ner=use_ner, data_dir=str(data_dir) if data_dir else None)
     lexicon_for(options.data_dir)  # a bad data folder fails here, before any work
     items = (_as_report(obj, n) for n, obj in enumerate(reports, 1))
     if n_process <= 1:

@@ -55,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--processes", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
     ex.add_argument("--no-ner", action="store_true", help="do not run spaCy's entity recogniser (rules only, faster)")
     ex.add_argument("--data", metavar="DIR", help="folder of data files overriding the bundled ones by name")
+    ev = commands.add_parser(
+        "evaluate",
+        help="score the extractor against hand-coded gold files (per-field precision/recall/F1)",
+        description="Code every report of the gold files and print per-field precision, recall and F1. "
+        "Gold format: tests/gold/README.md.",
+    )
+    ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
+    ev.add_argument("--errors", action="store_true", help="also list, per report, the fields that were wrong")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.add_argument("--no-ner", action="store_true", help="rules only, without spaCy's entity recogniser")
+    ev.add_argument("--processes", "-j", type=int, default=1, metavar="N")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
     return parser
@@ -67,6 +78,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
     if args.command == "schema":
         out.write(json.dumps(event_json_schema(), indent=2) + "\n")
         return 0
+    if args.command == "evaluate":
+        return _evaluate(args, out, err)
     if args.command != "extract":
         build_parser().print_help(out)
         return 2
@@ -107,6 +120,29 @@ def _extract(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(format_table(collected))
     err.write(f"ceasefire: {reports} report(s) coded, {n_events} event(s), {failed} failed\n") if failed or fmt == "table" else None
     return 1 if failed else 0
+
+
+def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .evaluate import evaluate, load_gold
+
+    try:
+        gold = load_gold(args.gold)
+    except (OSError, ValueError) as exc:
+        err.write(f"ceasefire: error: {exc}\n")
+        return 2
+    result = evaluate(gold, n_process=args.processes, use_ner=not args.no_ner)
+    if args.json:
+        scores = {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                      "tp": s.tp, "fp": s.fp, "fn": s.fn} for k, s in result.fields.items()}
+        out.write(json.dumps({"reports": result.reports, "scores": scores}, indent=2) + "\n")
+    else:
+        out.write(f"{result.reports} gold reports\n{result.table()}\n")
+    if args.errors:
+        for item in result.errors:
+            out.write(f"\n{item['id']}\n" + "".join(f"  {w}\n" for w in item["wrong"]))
+    for failure in result.failures:
+        err.write(f"ceasefire: {failure}\n")
+    return 1 if result.failures else 0
 
 
 def _named(item: str, error: CeasefireError) -> str:

@@ -86,7 +86,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
         family = _family(names)
         own_dates = [d for d in doc.dates if d.sentence == i and not d.background]
         own_places = {p.name for p in doc.places if p.sentence == i and p.how != "dateline"}
-        if family is None:
+        if family is None or (names <= {"casualty", "fire", "blast"} and drafts and not own_dates):
             if i in casualty_sentences and drafts:
                 drafts[-1].sentences.append(i)
             continue
@@ -231,25 +231,18 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
 def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[CasualtyHit]]:
     """Reconcile every figure of one kind told in the event's sentences into low/best/high.
 
-    Figures for different sides add up; figures for the same (or an unnamed) side are
-    alternatives: low is the smallest, high the largest, best the latest toll update or the
-    most repeated figure (the smaller on a tie). A pending figure clears best.
+    Figures for different groups of people add up (see :func:`_buckets`); figures for the
+    same group are alternatives: low is the smallest, high the largest, best the latest toll
+    update or the most repeated figure (the smaller on a tie). A pending figure clears best.
     """
     mine = [h for h in hits if h.kind == kind]
     counted = [h for h in mine if h.count is not None]
     if not counted:
         return None, []
     pending = any(h.pending for h in mine)
-    by_side: dict[str | None, list[CasualtyHit]] = {}
-    for h in counted:
-        by_side.setdefault(h.side, []).append(h)
-    if None in by_side and len(by_side) > 1:
-        unnamed = by_side.pop(None)
-        biggest = max(by_side, key=lambda s: max(h.count.best or h.count.low or 0 for h in by_side[s]))
-        by_side[biggest].extend(unnamed)
+    by_side = _buckets(counted)
     total_low = total_best = total_high = 0
-    have_high = True
-    have_best = True
+    have_low = have_high = have_best = True
     for side_hits in by_side.values():
         nonzero = [h for h in side_hits if (h.count.best or h.count.low or h.count.high or 0) > 0] or side_hits
         lows = [h.count.low for h in nonzero if h.count.low is not None]
@@ -264,7 +257,10 @@ def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[C
             best = min(v for v, c in freq if c == top)
         else:
             best = None
-        total_low += min(lows) if lows else (best or 0)
+        if lows:
+            total_low += min(lows)
+        else:
+            have_low = False
         if best is None:
             have_best = False
         else:
@@ -276,11 +272,40 @@ def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[C
         else:
             have_high = False
     count = Count(
-        low=total_low,
+        low=total_low if have_low else None,
         best=total_best if have_best and not pending else None,
         high=total_high if have_high else None,
     )
     return count, counted
+
+
+def _buckets(hits: list[CasualtyHit]) -> dict:
+    """Split figures into groups of people whose counts add up.
+
+    Figures for the same side and group (soldiers, combatants, civilians, police) are
+    alternatives for one toll; a figure that names less (no side, or no group) joins the
+    largest group it fits; "also killed" figures always add.
+    """
+    buckets: dict[tuple, list[CasualtyHit]] = {}
+    for n, h in enumerate(hits):
+        key = ("also", n) if h.also else (h.side, h.group)
+        buckets.setdefault(key, []).append(h)
+
+    def size(key) -> int:
+        return max((h.count.best or h.count.low or 0) for h in buckets[key])
+
+    for key in sorted(buckets, key=lambda k: (k[0] == "also", k[0] is not None, k[1] is not None)):
+        if key[0] == "also" or key not in buckets:
+            continue
+        side, group = key
+        if side is not None and group is not None:
+            continue
+        fits = [k for k in buckets if k != key and k[0] != "also"
+                and (side is None or k[0] == side) and (group is None or k[1] == group)]
+        if fits:
+            target = max(fits, key=size)
+            buckets[target].extend(buckets.pop(key))
+    return buckets
 
 
 def _casualty_list(hits: list[CasualtyHit]) -> list[Casualty]:

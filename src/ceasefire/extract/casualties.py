@@ -53,7 +53,8 @@ class _Grammar:
             sorted((re.escape(w) for ws in n["who"].values() for w in ws), key=len, reverse=True)
         )
         self.who_class = {w.lower(): c for c, ws in n["who"].items() for w in ws}
-        self.who = re.compile(rf"(?<![\w\-])(?:{who_alt})(?![\w\-])", re.IGNORECASE)
+        self.who_group = {w.lower(): g for g, ws in n.get("groups", {}).items() for w in ws}
+        self.who = re.compile(rf"(?<![\w\-])(?:{who_alt})(?:s|es)?(?![\w\-])", re.IGNORECASE)
         verb_alt = "|".join(
             sorted((re.escape(w) for ws in n["verbs"].values() for w in ws), key=len, reverse=True)
         )
@@ -122,6 +123,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             m
             for m in g.number.finditer(text, s, e)
             if not any(a <= m.start() < b for a, b in date_spans) and not _is_year(m)
+            and not _SUBSET.search(text, max(s, m.start() - 14), m.start())
         ]
         words = [(w.start(), w.end(), w.group()) for w in _WORD.finditer(text, s, e)]
         pairs = []
@@ -153,11 +155,31 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                     pairs.append((len(between) + 0.5, vi, ni, who))
         used_v: set[int] = set()
         used_n: set[int] = set()
+        chosen = []
         for _dist, vi, ni, who in sorted(pairs, key=lambda p: p[0]):
             if vi in used_v or ni in used_n:
                 continue
             used_v.add(vi)
             used_n.add(ni)
+            chosen.append((vi, ni, who))
+        # "one soldier and seven assailants were killed", "killing four Armenian and three
+        # Azerbaijani servicemen": numbers joined by "and"/"," share the casualty word.
+        for vi, ni, who in list(chosen):
+            for nj, other in enumerate(numbers):
+                if nj in used_n:
+                    continue
+                lo, hi = sorted((numbers[ni], other), key=lambda m: m.start())
+                gap = text[lo.end() : hi.start()]
+                if len(gap) > 40 or not re.search(r"(?:,|\band\b)\s*(?:\w+\s+)?$", gap) or re.search(r"[;.]", gap):
+                    continue
+                if _has_other(numbers, verbs, lo.end(), hi.start(), g):
+                    continue
+                other_who = _first(g.who, text, other.end(), min(e, other.end() + 40), max_gap=2)
+                if other_who is None and who is None:
+                    continue
+                used_n.add(nj)
+                chosen.append((vi, nj, other_who or who))
+        for vi, ni, who in chosen:
             v, num = verbs[vi], numbers[ni]
             kind = g.verb_kind.get(v.group().lower(), "killed")
             if kind in ("captured", "missing") and not who:
@@ -169,10 +191,12 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             lo, hi = min(num.start(), v.start()), max(num.end(), v.end())
             if who:
                 lo, hi = min(lo, who.start()), max(hi, who.end())
-            side = _side_near(doc, lex, num.start(), hi + 40 if who else hi)
+            side = _side_near(doc, lex, num.start(), who.end() + 40 if who else hi)
             update = bool(g.toll.search(text, max(s, lo - 30), hi))
+            group = _group(g, who.group().lower()) if who else None
+            also = bool(re.search(r"\balso\b", text[lo:hi]))
             doc.casualties.append(
-                CasualtyHit(lo, hi, sent.index, kind, who_class, side, count, update=update)
+                CasualtyHit(lo, hi, sent.index, kind, who_class, side, count, update=update, group=group, also=also)
             )
         for m in g.pending.finditer(text, s, e):
             # The figure of the casualty word nearest the pending phrase is not known yet.
@@ -184,6 +208,16 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                 CasualtyHit(min(m.start(), nearest.start()), max(m.end(), nearest.end()), sent.index, kind,
                             "unknown", None, None, pending=True)
             )
+
+
+_SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+(?:at least\s+)?$", re.I)
+
+
+def _group(g: _Grammar, word: str) -> str | None:
+    for key in (word, word[:-1], word[:-2]):
+        if key in g.who_group:
+            return g.who_group[key]
+    return None
 
 
 def _is_year(m: re.Match[str]) -> bool:
@@ -217,7 +251,7 @@ def _first(regex: re.Pattern[str], text: str, a: int, b: int, max_gap: int | Non
 def _after_ok(text: str, a: int, e: int, between: list[str]) -> bool:
     """A bare number after a casualty word counts when it ends the clause ("Fatalities: 2")."""
     rest = text[a:e].lstrip()
-    return (":" in between or not between) and (not rest or rest[0] in ".,;)" or rest.startswith("and "))
+    return (":" in between or not between) and (not rest or rest[0] in ".,;()" or rest.startswith("and "))
 
 
 def _side_near(doc: Analysis, lex: Lexicon, a: int, b: int) -> str | None:

@@ -36,6 +36,8 @@ class CasualtyHit(Hit):
     count: Count | None  # None: figure pending / unknown
     update: bool = False  # "the toll rose to N"
     pending: bool = False
+    group: str | None = None  # who was counted: military, combatants, civilians, police (None: anyone)
+    also: bool = False  # "two soldiers were also killed": in addition to the others
 
 
 @dataclass(slots=True)

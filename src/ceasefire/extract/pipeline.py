@@ -51,6 +51,7 @@ class Options:
     use_ner: bool = True
     max_chars: int = MAX_CHARS
     data_dir: str | None = None  # folder of data files overriding the bundled ones
+    ner_everywhere: bool = False  # parse every sentence, not only event sentences (benchmark check)
 
 
 def extractor_name(options: Options) -> str:
@@ -79,8 +80,11 @@ def analyse(report: Report, lex: Lexicon, options: Options) -> Analysis:
     for _name, stage, _module in STAGES:
         stage(doc, lex)
     if options.use_ner:
-        frames = {c.sentence for c in doc.cues if not c.unreal and not c.weak} - doc.background
-        frames = {i for i in frames if not any(p.sentence == i and p.how != "dateline" for p in doc.places)}
+        if options.ner_everywhere:
+            frames = {s.index for s in doc.sentences}
+        else:
+            frames = {c.sentence for c in doc.cues if not c.unreal and not c.weak} - doc.background
+            frames = {i for i in frames if not any(p.sentence == i and p.how != "dateline" for p in doc.places)}
         if frames:
             ner.find_entity_places(doc, lex, frames)
             doc.territory.clear()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Analysis, TerritoryHit
+from .document import Analysis, PlaceHit, TerritoryHit
 from .lexicon import Lexicon
 
 REQUIRES = ("cues", "actors", "places")
@@ -19,6 +19,11 @@ ASSIGNS = ("territory",)
 _LOSS = re.compile(r"lost control|withdrew|retreated|pulled out", re.I)
 _FELL = re.compile(r"fell", re.I)
 _AFTER_GAP = 70
+# "took Parukh", "captured the last blocks of Bakhmut", "seized the Girkhgiz height"
+_DIRECT = re.compile(
+    r"\s+(?:(?:full|complete|effective)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?(?:[a-z\-]+\s+){0,3}?(?:of\s+)?"
+    r"(?P<name>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
+)
 
 
 def find_territory(doc: Analysis, lex: Lexicon) -> None:
@@ -30,7 +35,13 @@ def find_territory(doc: Analysis, lex: Lexicon) -> None:
         after = [p for p in doc.places if p.sentence == cue.sentence and p.how != "dateline"
                  and cue.end <= p.start <= cue.end + _AFTER_GAP]
         if not after:
-            continue
+            direct = _DIRECT.match(text, cue.end, sent.end)
+            if direct is None or any(a.start <= direct.start("name") < a.end for a in doc.actors):
+                continue
+            hit = PlaceHit(direct.start("name"), direct.end("name"), cue.sentence, direct.group("name"), None, None, "object")
+            doc.places.append(hit)
+            doc.places.sort(key=lambda p: p.start)
+            after = [hit]
         between = text[cue.end : after[0].start]
         if re.search(r"\b(?:weapons|soldiers|servicemen|prisoners|people|civilians|fighters|equipment|tanks|vehicles|from)\b", between, re.I):
             continue

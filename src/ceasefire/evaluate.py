@@ -1,0 +1,215 @@
+"""Per-field precision, recall and F1 of the extractor against a hand-coded gold set.
+
+Gold files are JSON Lines (format in ``tests/gold/README.md``). Within each report, predicted
+events are aligned to gold events greedily by agreement (sub-event type, type, date, place,
+actor); then every field is scored as a slot: a predicted value equal to the gold value is a
+true positive; a predicted value that is wrong or unwanted is a false positive; a gold value
+missed or wrong is a false negative. List fields (weapons, claimed_by) count per item.
+Unmatched events count all their filled fields as false positives (predicted) or false
+negatives (gold). ``events`` scores the detection of events themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .api import extract_many
+from .extract.pipeline import Options
+from .models import Event
+
+SCALAR_FIELDS = (
+    "event_type", "sub_event_type", "date", "actor1_side", "actor2_side", "fatalities_best",
+    "fatalities_low", "wounded_best", "wounded_low", "ceasefire_violation", "territory_change",
+    "location", "country",
+)
+SET_FIELDS = ("weapons", "weapon_classes", "claimed_by")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    fields: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    reports: int = 0
+    failures: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # per report, the fields that were wrong
+
+    def table(self) -> str:
+        lines = [f"{'field':<22}{'precision':>10}{'recall':>10}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
+        for name in ("events", *SCALAR_FIELDS, *SET_FIELDS):
+            s = self.fields[name]
+            lines.append(f"{name:<22}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}")
+        return "\n".join(lines)
+
+
+def _norm(value: object) -> object:
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+        return " ".join(text.replace("-", " ").split())
+    return value
+
+
+def gold_view(event: dict) -> dict:
+    """The scored fields of a gold event (as written in the gold files)."""
+    tc = event.get("territory_change")
+    return {
+        "event_type": event.get("event_type"),
+        "sub_event_type": event.get("sub_event_type"),
+        "date": event.get("date"),
+        "actor1_side": event.get("actor1_side"),
+        "actor2_side": event.get("actor2_side"),
+        "fatalities_best": (event.get("fatalities") or {}).get("best"),
+        "fatalities_low": (event.get("fatalities") or {}).get("low"),
+        "wounded_best": (event.get("wounded") or {}).get("best"),
+        "wounded_low": (event.get("wounded") or {}).get("low"),
+        "ceasefire_violation": True if event.get("ceasefire_violation") else None,
+        "territory_change": tc.get("gained_by") if tc else None,
+        "location": event.get("location"),
+        "country": event.get("country"),
+        "weapons": set(event.get("weapons") or []),
+        "weapon_classes": set(event.get("weapon_classes") or []),
+        "claimed_by": set(event.get("claimed_by") or []),
+    }
+
+
+def predicted_view(event: Event) -> dict:
+    loc = event.location
+    return {
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "date": event.date.isoformat(),
+        "actor1_side": event.actor1.side if event.actor1 else None,
+        "actor2_side": event.actor2.side if event.actor2 else None,
+        "fatalities_best": event.fatalities.best if event.fatalities else None,
+        "fatalities_low": event.fatalities.low if event.fatalities else None,
+        "wounded_best": event.wounded.best if event.wounded else None,
+        "wounded_low": event.wounded.low if event.wounded else None,
+        "ceasefire_violation": True if event.ceasefire_violation else None,
+        "territory_change": event.territory_change.gained_by if event.territory_change else None,
+        "location": loc.name if loc else None,
+        "country": loc.country if loc else None,
+        "weapons": {w.name for w in event.weapons},
+        "weapon_classes": {w.weapon_class for w in event.weapons},
+        "claimed_by": set(event.claimed_by),
+    }
+
+
+def _agreement(g: dict, p: dict) -> float:
+    score = 0.0
+    score += 2 if g["sub_event_type"] == p["sub_event_type"] else 0
+    score += 1 if g["event_type"] == p["event_type"] else 0
+    score += 1 if g["date"] == p["date"] else 0
+    score += 1 if g["location"] and _norm(g["location"]) == _norm(p["location"]) else 0
+    score += 0.5 if g["actor1_side"] and g["actor1_side"] == p["actor1_side"] else 0
+    return score
+
+
+def align(gold: list[dict], predicted: list[dict]) -> list[tuple[int, int]]:
+    pairs = sorted(
+        ((_agreement(g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(predicted)),
+        reverse=True,
+    )
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    single = len(gold) == 1 and len(predicted) == 1
+    for score, gi, pi in pairs:
+        if gi in used_g or pi in used_p or (score < 1 and not single):
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        out.append((gi, pi))
+    return out
+
+
+def _score_pair(scores: dict[str, Score], g: dict | None, p: dict | None, wrong: list[str]) -> None:
+    for name in SCALAR_FIELDS:
+        gv = _norm(g[name]) if g else None
+        pv = _norm(p[name]) if p else None
+        if gv is not None and pv == gv:
+            scores[name].tp += 1
+            continue
+        if pv is not None:
+            scores[name].fp += 1
+        if gv is not None:
+            scores[name].fn += 1
+        if g and p and (gv is not None or pv is not None):
+            wrong.append(f"{name}: gold={g[name]!r} got={p[name]!r}")
+    for name in SET_FIELDS:
+        gs = {_norm(v) for v in g[name]} if g else set()
+        ps = {_norm(v) for v in p[name]} if p else set()
+        scores[name].tp += len(gs & ps)
+        scores[name].fp += len(ps - gs)
+        scores[name].fn += len(gs - ps)
+        if g and p and gs != ps:
+            wrong.append(f"{name}: gold={sorted(gs)} got={sorted(ps)}")
+
+
+def load_gold(paths: Iterable[str | Path]) -> list[dict]:
+    reports = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            for n, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        reports.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{path}:{n}: malformed gold line: {exc}") from None
+    return reports
+
+
+def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = True,
+             progress: Callable[[int], None] | None = None, options: Options | None = None) -> Evaluation:
+    result = Evaluation()
+    inputs = ({"id": r["id"], "text": r["text"], "published": r["published"], "source": r.get("source")}
+              for r in gold_reports)
+    for n, (gold, out) in enumerate(zip(gold_reports, extract_many(inputs, n_process=n_process, use_ner=use_ner, options=options)), 1):
+        result.reports += 1
+        if out.error is not None:
+            result.failures.append(f"{gold['id']}: {out.error}")
+        g_events = [gold_view(e) for e in gold["events"]]
+        p_events = [predicted_view(e) for e in out.events]
+        pairs = align(g_events, p_events)
+        matched_g = {gi for gi, _ in pairs}
+        matched_p = {pi for _, pi in pairs}
+        events = result.fields["events"]
+        events.tp += len(pairs)
+        events.fp += len(p_events) - len(pairs)
+        events.fn += len(g_events) - len(pairs)
+        wrong: list[str] = []
+        for gi, pi in pairs:
+            _score_pair(result.fields, g_events[gi], p_events[pi], wrong)
+        for gi in set(range(len(g_events))) - matched_g:
+            _score_pair(result.fields, g_events[gi], None, wrong)
+            wrong.append(f"missed event: {g_events[gi]['sub_event_type']} {g_events[gi]['date']}")
+        for pi in set(range(len(p_events))) - matched_p:
+            _score_pair(result.fields, None, p_events[pi], wrong)
+            wrong.append(f"extra event: {p_events[pi]['sub_event_type']} {p_events[pi]['date']}")
+        if wrong:
+            result.errors.append({"id": gold["id"], "wrong": wrong})
+        if progress:
+            progress(n)
+    return result

@@ -1,0 +1,143 @@
+"""The common phrasings of the field, one hand-written sentence each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+NOTE = "On 9 May 2020, Azerbaijani forces fired 82mm mortars at Armenian positions near Berd (Tavush), violating the ceasefire. No casualties."
+
+
+def test_analyst_note_is_coded_completely(one):
+    e = one(NOTE, "2020-05-11")
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+    assert e.date == dt.date(2020, 5, 9)
+    assert (e.actor1.side, e.actor2.side) == ("Azerbaijan", "Armenia")
+    assert [(w.name, w.weapon_class) for w in e.weapons] == [("82mm mortar", "mortar")]
+    assert e.ceasefire_violation
+    assert e.fatalities.best == 0 and e.wounded.best == 0
+    assert e.location.name == "Berd" and e.location.admin1 == "Tavush"
+
+
+@pytest.mark.parametrize(
+    "sentence, low, best, high",
+    [
+        ("Two soldiers were killed when Azerbaijani forces shelled the village.", 2, 2, 2),
+        ("At least 14 soldiers were killed in clashes with Azerbaijani forces.", 14, 14, None),
+        ("More than 100 people were killed in the shelling of the town by Russian forces.", 101, 101, None),
+        ("Dozens of civilians were killed when Russian forces shelled the market.", 24, 24, None),
+        ("A soldier was killed by sniper fire from Azerbaijani positions.", 1, 1, 1),
+        ("Russian artillery shelled the town, killing 5-8 civilians.", 5, 5, 8),
+        ("Russian forces shelled the village, killing three civilians and wounding seven.", 3, 3, 3),
+        ("Russian artillery shelled the town. Fatalities: 4.", 4, 4, 4),
+        ("Up to 10 soldiers died in the fighting with Ukrainian troops.", None, 10, 10),
+        ("Twenty-three fighters were killed in clashes between the army and rebels.", 23, 23, 23),
+    ],
+)
+def test_casualty_figures_in_words_and_digits(one, sentence, low, best, high):
+    e = one(sentence)
+    assert (e.fatalities.low, e.fatalities.best, e.fatalities.high) == (low, best, high)
+
+
+def test_killed_and_wounded_are_kept_apart(one):
+    e = one("Russian forces shelled the village, killing three civilians and wounding seven.")
+    assert e.fatalities.best == 3 and e.wounded.best == 7
+
+
+def test_pending_figure_has_no_best(one):
+    e = one("Azerbaijani forces attacked Armenian positions; two soldiers were killed. "
+            "The number of those wounded is being verified.")
+    assert e.fatalities.best == 2
+    assert e.wounded is None
+
+
+def test_no_casualties_sets_zero(one):
+    e = one("Armenian forces fired at Azerbaijani positions near Tovuz with small arms. No casualties were reported.")
+    assert e.fatalities.best == 0 and e.wounded.best == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Azerbaijan's defence minister threatened to strike Armenian positions if the provocations continue.",
+        "Officials warned that the fighting could escalate into a full-scale war.",
+        "No clashes were reported along the line of contact on Tuesday.",
+        "The Armenian Ministry of Defense denied that its forces had shelled Azerbaijani positions.",
+    ],
+)
+def test_threats_hypotheticals_and_denials_are_not_events(code, text):
+    assert code(text) == []
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("on Friday", dt.date(2022, 3, 25)),
+        ("on Wednesday", dt.date(2022, 3, 23)),
+        ("overnight", dt.date(2022, 3, 24)),
+        ("yesterday", dt.date(2022, 3, 24)),
+        ("on March 24", dt.date(2022, 3, 24)),
+        ("on 21 March", dt.date(2022, 3, 21)),
+        ("two days ago", dt.date(2022, 3, 23)),
+    ],
+)
+def test_relative_dates_count_back_from_publication(one, phrase, expected):
+    e = one(f"Azerbaijani forces shelled Armenian positions near Sotk {phrase}, wounding two soldiers.", "2022-03-25")
+    assert e.date == expected and e.date_precision == "day"
+
+
+def test_last_week_has_week_precision(one):
+    e = one("Russian forces shelled Kherson last week, killing two civilians.", "2022-11-24")
+    assert e.date == dt.date(2022, 11, 14) and e.date_precision == "week"
+
+
+def test_december_report_of_january_news_goes_back_a_year(one):
+    e = one("On 30 December, Russian drones struck Kharkiv, wounding four people.", "2023-01-02")
+    assert e.date == dt.date(2022, 12, 30)
+
+
+@pytest.mark.parametrize(
+    "text, claimant",
+    [
+        ("Two soldiers were killed in an Azerbaijani drone strike, the Defense Army said.", "Defense Army"),
+        ("According to the Armenian Ministry of Defense, Azerbaijani forces shelled Jermuk.", "Armenian Ministry of Defense"),
+        ("Ukraine's General Staff reported that Russian forces shelled Kherson, killing a civilian.", "Ukrainian General Staff"),
+    ],
+)
+def test_attribution_names_who_claims(one, text, claimant):
+    assert claimant in one(text).claimed_by
+
+
+def test_denial_is_recorded_separately(code):
+    events = code("Armenian forces shelled Azerbaijani positions near Kalbajar, the Azerbaijani Ministry of Defense said. "
+                  "The Armenian Ministry of Defense denied the claim.")
+    assert len(events) == 1
+    assert "Azerbaijani Ministry of Defense" in events[0].claimed_by
+    assert "Armenian Ministry of Defense" in events[0].denied_by
+
+
+def test_two_dated_incidents_in_one_note_are_two_events(code):
+    events = code("On 3 June 2022, Russian forces shelled Kharkiv, killing two civilians. "
+                  "On 5 June 2022, Ukrainian forces struck Russian positions near Izium with HIMARS rockets.",
+                  "2022-06-06")
+    assert [e.date for e in events] == [dt.date(2022, 6, 3), dt.date(2022, 6, 5)]
+
+
+@pytest.mark.parametrize(
+    "text, sub_event",
+    [
+        ("On 12 May, a Turkish drone strike hit a car near Qamishli, killing two SDF fighters.", "Air/drone strike"),
+        ("On 12 May, a roadside bomb exploded under an army truck near Gao, killing three Malian soldiers.", "Remote explosive/landmine/IED"),
+        ("On 12 May, a suicide bomber blew himself up at a checkpoint in Mogadishu, killing four police officers.", "Suicide bomb"),
+        ("On 12 May, hundreds of people protested peacefully in Yerevan against the border deal.", "Peaceful protest"),
+        ("On 12 May, police fired tear gas to disperse protesters in Tbilisi.", "Protest with intervention"),
+        ("On 12 May, gunmen abducted 20 villagers in Zamfara state.", "Abduction/forced disappearance"),
+        ("On 12 May, police arrested five opposition activists in Baku.", "Arrests"),
+        ("On 12 May, Ukrainian air defences shot down 18 Shahed drones over Kyiv region.", "Disrupted weapons use"),
+        ("On 12 May, Russian forces took control of the village of Krasnohorivka after heavy fighting.", "Non-state actor overtakes territory"),
+    ],
+)
+def test_sub_event_types(code, text, sub_event):
+    events = code(text, "2023-05-13")
+    assert events and events[0].sub_event_type == sub_event
