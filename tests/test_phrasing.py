@@ -135,7 +135,7 @@ def test_two_dated_incidents_in_one_note_are_two_events(code):
         ("On 12 May, gunmen abducted 20 villagers in Zamfara state.", "Abduction/forced disappearance"),
         ("On 12 May, police arrested five opposition activists in Baku.", "Arrests"),
         ("On 12 May, Ukrainian air defences shot down 18 Shahed drones over Kyiv region.", "Disrupted weapons use"),
-        ("On 12 May, Russian forces took control of the village of Krasnohorivka after heavy fighting.", "Non-state actor overtakes territory"),
+        ("On 12 May, Russian forces took control of the village of Krasnohorivka in Ukraine's Donetsk region after heavy fighting.", "Non-state actor overtakes territory"),
     ],
 )
 def test_sub_event_types(code, text, sub_event):

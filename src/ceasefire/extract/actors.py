@@ -26,7 +26,7 @@ _FORCE_MODIFIERS = (
     r"elite|ground|marine|airborne|mechanized|motorized|tank|pro-government|allied|separatist|volunteer|units of the)"
 )
 _FORCE_NOUNS = {
-    "state forces": r"forces|troops|army|armies|military|militaries|soldiers|soldier|servicemen|serviceman|units|unit|positions|position|side|guards|guardsmen|border guards|artillery|drones|air force|navy|gunners|paratroopers|marines|personnel|jets|warplanes|aircraft|helicopters|tanks|brigades?|battalions?|detachments?|servicemembers|snipers|armed forces|defence ministry|defense ministry|military units|army units|checkpoints?|outposts?",
+    "state forces": r"(?:fpv |kamikaze |attack |combat |guided |ballistic |cruise )?(?:missiles?|rockets?|drones?|uavs?|shells?|mortars?|strikes?|air ?strikes?|artillery fire|shelling|fire|air defen[cs]es?|batteries|bombs?|gunfire|sniper fire|attacks?|offensive|operation)|forces|troops|army|armies|military|militaries|soldiers|soldier|servicemen|serviceman|units|unit|positions|position|side|guards|guardsmen|border guards|artillery|drones|air force|navy|gunners|paratroopers|marines|personnel|jets|warplanes|aircraft|helicopters|tanks|brigades?|battalions?|detachments?|servicemembers|snipers|armed forces|defence ministry|defense ministry|military units|army units|checkpoints?|outposts?",
     "police": r"police|policemen|policeman|police officers|gendarmes|gendarmerie|riot police",
     "civilians": r"civilians|civilian|residents|villagers|farmers|farmer|shepherds?|citizens|nationals|children|women|workers|fishermen|herders?|journalists?|families|people|settlements|villages|homes|houses",
     "protesters": r"protesters|protestors|demonstrators|activists|opposition supporters",
@@ -39,7 +39,22 @@ _GENERIC = [
     (re.compile(r"(?<![\w\-])(?:civilians|residents|villagers|farmers|shepherds?|herders?|worshippers|passengers|displaced people)(?![\w\-])", re.I), "Civilians", "civilians", "context"),
     (re.compile(r"(?<![\w\-])(?:security forces|police|policemen|riot police|soldiers|troops|army|government forces|regime forces|junta forces|the military|gendarmes)(?![\w\-])", re.I), "state", "state forces", "context"),
 ]
-_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+|suspected\s+)?(?:\w+\s+){0,2}$", re.I)
+_BY = re.compile(r"\b(?:by|from|under)\s+(?:the\s+|an?\s+|suspected\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_PASSIVE = re.compile(r"^\s+(?:[\w\-]+\s+){0,4}?(?:was|were|has been|have been|had been|got|came under|died|are|is being)\b", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|within|near|from|into|over|of|on|at|toward|towards|for|with|against|between)\s+(?:the\s+)?$", re.I)
+_PARTY_OF = re.compile(r"\b(?:leaders?|ministers?|governments?|presidents?|delegations?|representatives|authorities|forces|troops|army)\s+of\s+$", re.I)
+
+
+def _bare_side(text: str, m, side) -> bool:
+    """A country named as a party ("Russia launched", "Armenia and Azerbaijan agreed")."""
+    if m.text.lower() != side.side.lower() or not m.text[:1].isupper():
+        return False
+    before = text[max(0, m.start - 30) : m.start]
+    if _LOCATIVE.search(before) and not _PARTY_OF.search(before):
+        return False
+    after = text[m.end : m.end + 30]
+    return bool(re.match(r"(?:'s)?\s+(?:and\s+|,\s*)?(?:[a-z]|[A-Z][a-z]+\s+(?:and|agreed|signed))", after)) or bool(
+        re.match(r"\s*(?:,|and)", after))
 _AT = re.compile(
     r"(?:\bat|\bon|\bagainst|\btargeting|\btargeted|\btowards?|\bupon|\bhit|\bstruck|\bshelled|\battacked|\bkilled|\bkilling|\bwounded|\binjuring|\bfired on|\bambushed|\bkidnapped|\babducted|\barrested|\bdetained|\bdispersed|\bof|\binto)\s+(?:the\s+|an?\s+|two\s+|three\s+|several\s+)?(?:(?:positions|territory|areas|locations|convoys?|bases?|posts?|members|troops|units)\s+of\s+(?:the\s+)?)?(?:\w+\s+){0,1}$",
     re.I,
@@ -59,7 +74,7 @@ def find_actors(doc: Analysis, lex: Lexicon) -> None:
 
     for m in lex.named_actors.finditer(text):
         add(ActorHit(m.start, m.end, doc.sentence_of(m.start), m.entry.name, m.entry.side, m.entry.kind))
-    follow = re.compile(rf"\s+(?:{_FORCE_MODIFIERS}\s+){{0,3}}(?P<noun>" + "|".join(
+    follow = re.compile(rf"\s+(?:(?:{_FORCE_MODIFIERS}|(?-i:[A-Z][\w\-]*))\s+){{0,3}}(?P<noun>" + "|".join(
         f"(?P<{k.replace(' ', '_')}>{v})" for k, v in _FORCE_NOUNS.items()) + r")(?![\w\-])", re.I)
     for m in lex.demonyms.finditer(text):
         side = m.entry
@@ -69,7 +84,14 @@ def find_actors(doc: Analysis, lex: Lexicon) -> None:
         if pre:
             start = start - len(pre.group())
         if not f:
-            continue
+            # "Azerbaijani and Armenian forces clashed": the first side shares the noun
+            both = re.match(r"\s+and\s+", text[m.end:m.end + 6])
+            nxt = next(lex.demonyms.finditer(text, m.end, min(len(text), m.end + 40)), None) if both else None
+            f = follow.match(text, nxt.end) if nxt else None
+            if f is None:
+                if _bare_side(text, m, side):
+                    add(ActorHit(m.start, m.end, doc.sentence_of(m.start), side.state_forces, side.side, "state forces"))
+                continue
         if f.group("state_forces"):
             name, kind = side.state_forces, "state forces"
         elif f.group("police"):
@@ -117,6 +139,8 @@ def _role(text: str, hit: ActorHit, cues, claim_spans, doc: Analysis) -> str | N
     if _BY.search(before):
         return "agent"
     if _AT.search(before):
+        return "target"
+    if _PASSIVE.match(text, hit.end) and not re.match(r"\s+(?:was|were)\s+(?:\w+\s+)?(?:firing|shelling|attacking|fighting|advancing)", text[hit.end:hit.end + 40]):
         return "target"
     if not cues:
         return None

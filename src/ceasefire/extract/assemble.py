@@ -93,7 +93,8 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
         date = own_dates[0].date if own_dates else None
         own_places |= {p.admin for p in doc.places if p.sentence == i and p.admin}
         fresh = bool(own_dates) and bool(_SEPARATE.search(sent.text[:40]) or _SEPARATE_ANY.search(sent.text))
-        target = _compatible(drafts, family, date, own_places, fresh)
+        later = bool(_LATER.search(sent.text)) and bool(names & (_VIOLENT_CUES | {"fire"}))
+        target = None if later and drafts else _compatible(drafts, family, date, own_places, fresh)
         if target is None:
             if family == "strategic" and drafts and not own_dates:
                 drafts[-1].sentences.append(i)
@@ -113,6 +114,9 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
 
 _SEPARATE = re.compile(r"^\W*(?:On|In the early hours of|Early on|Late on|Around|On the night of) (?:the )?(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)")
 _SEPARATE_ANY = re.compile(r"\b(?:in (?:a |an )?(?:separate|another|second|unrelated) (?:incident|attack|development)|separately|elsewhere)\b", re.I)
+
+
+_LATER = re.compile(r"^\W*(?:In (?:response|retaliation)|Afterwards|Shortly (?:after(?:wards)?|before)|Hours later|Separately|Elsewhere|In another|In a separate|Meanwhile)\b|\b(?:in (?:response|retaliation)|later (?:struck|hit|shelled|fired|launched|attacked))\b", re.I)
 
 
 def _compatible(drafts: list[_Draft], family: str, date, places: set[str], has_date: bool) -> _Draft | None:
@@ -145,7 +149,8 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
     if not dates:
         dates = [d for d in doc.dates if d.sentence == 0 and not d.background]
     if dates:
-        first = min(dates, key=lambda d: (d.date, d.start))
+        # the first day-precise date told of the incident; week/month only when nothing finer
+        first = min(dates, key=lambda d: (d.precision != "day", d.date, d.start))
         date, precision = first.date, first.precision
         ev("date", first.start, first.end)
     else:
@@ -194,7 +199,8 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
     # Claims
     claimed, denied = [], []
     for c in doc.claims:
-        if c.sentence in sents or (c.sentence - 1 in sents and c.sentence not in doc.background and c.sentence in cues_in):
+        follows = c.sentence - 1 in sents and c.sentence not in doc.background and not cues_in.get(c.sentence)
+        if c.sentence in sents or follows:
             target = denied if c.denial else claimed
             if c.claimant not in target:
                 target.append(c.claimant)
@@ -356,6 +362,8 @@ def _actors(doc: Analysis, lex: Lexicon, sents: set[int], hits: list[CasualtyHit
         if len({a.side for a in non_claim}) > 1 or not targets:
             actor1 = non_claim[0]
     rest = {k: v for k, v in targets.items() if actor1 is None or (by_name[k].side != actor1.side or by_name[k].kind != actor1.kind)}
+    if not rest and actor1 is not None:  # "X and Y clashed": the other party
+        rest = {k: v for k, v in agents.items() if by_name[k].side != actor1.side and by_name[k].side}
     if rest:
         name = max(rest, key=lambda k: (rest[k], -first_seen[k]))
         actor2 = by_name[name]
@@ -416,6 +424,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     if side is not None:
         precision, country = "country", side.country
     else:
+        country = _country_named(doc, lex, sents)
+    if country is None:
         for a in (actor2, actor1):
             if a is not None and a.side in lex.sides and a.kind in ("state forces", "civilians", "protesters"):
                 country = lex.sides[a.side].country
@@ -427,6 +437,21 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         country=country,
         precision=precision,
     )
+
+
+def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:
+    """A country the event's sentences name as a place: "in Ukraine", "Ukraine's Donetsk region"."""
+    text = doc.match_text
+    for i in sorted(sents | {0}):
+        sent = doc.sentences[i]
+        for m in lex.demonyms.finditer(text, sent.start, sent.end):
+            name = m.text[:-2] if m.text.endswith("'s") else m.text
+            if name != m.entry.side or not m.entry.country:
+                continue
+            before = text[max(sent.start, m.start - 12) : m.start]
+            if m.text.endswith("'s") or re.search(r"\b(?:in|across|inside|of)\s+$", before) or (i == 0 and m.start < 60):
+                return m.entry.country
+    return None
 
 
 def _country_names(lex: Lexicon) -> set[str]:

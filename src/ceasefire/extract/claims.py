@@ -20,7 +20,7 @@ _DENY = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismisse
 _NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+(?:of|in|for|and|on|the|de|al-|[A-Z][\w'\u2019.\-]*)){0,7}"
 _AFTER_SAY = re.compile(rf"(?<![\w\-])(?P<verb>{_SAY})(?:\s+(?:on|in)\s+\w+)?\s*,?\s+(?:the\s+|a\s+)?(?P<name>{_NAME})(?=\s*(?:[.,;]|$))")
 _BEFORE_SAY = re.compile(rf"(?P<name>{_NAME})\s+(?:(?:has|have|had|also|later|then|again|on \w+)\s+)?(?P<verb>{_SAY})(?![\w\-])")
-_ACCORDING = re.compile(rf"(?:according to|citing|cited by|quoted by|as reported by)\s+(?:the\s+|a\s+)?(?P<name>{_NAME})")
+_ACCORDING = re.compile(rf"(?:[Aa]ccording to|[Cc]iting|citing|cited by|quoted by|as reported by)\s+(?:the\s+|a\s+)?(?P<name>{_NAME})")
 _NOT_A_NAME = {
     "it", "they", "he", "she", "we", "i", "this", "that", "these", "those", "there", "the", "a", "an",
     "in", "on", "at", "later", "earlier", "meanwhile", "however", "but", "and", "officials",

@@ -60,6 +60,7 @@ def find_dates(doc: Analysis, lex: Lexicon) -> None:
     published = doc.report.published
     text = doc.match_text
     taken: list[tuple[int, int]] = []
+    found: list[tuple[str, re.Match[str], object]] = []
     for kind, regex in _PATTERNS:
         for m in regex.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -68,16 +69,24 @@ def find_dates(doc: Analysis, lex: Lexicon) -> None:
             if resolved is None:
                 continue
             taken.append((m.start(), m.end()))
-            if kind == "year":
-                if resolved != published.year:
-                    doc.background.add(doc.sentence_of(m.start()))
-                continue
-            day, precision, explicit = resolved
-            old = (published - day).days > 60 or day > published + dt.timedelta(days=1)
-            sent = doc.sentence_of(m.start())
-            doc.dates.append(DateHit(m.start(), m.end(), sent, day, precision, explicit, background=old))
-            if old:
+            found.append((kind, m, resolved))
+    # News is judged against the publication date; a report with no date near it (an
+    # archive note coded long after) is judged against its newest date instead.
+    days = [r[0] for k, _m, r in found if k != "year" and r[0] <= published + dt.timedelta(days=1)]
+    reference = published
+    if days and all((published - d).days > 60 for d in days):
+        reference = max(days)
+    for kind, m, resolved in found:
+        sent = doc.sentence_of(m.start())
+        if kind == "year":
+            if resolved != reference.year:
                 doc.background.add(sent)
+            continue
+        day, precision, explicit = resolved
+        old = (reference - day).days > 60 or day > published + dt.timedelta(days=1)
+        doc.dates.append(DateHit(m.start(), m.end(), sent, day, precision, explicit, background=old))
+        if old:
+            doc.background.add(sent)
     for m in _PAST.finditer(text):
         doc.background.add(doc.sentence_of(m.start()))
     # A sentence with a recent date of its own is news even if it also mentions the past.
