@@ -68,3 +68,23 @@ def test_extract_survives_pathological_text_quickly():
     start = time.perf_counter()
     ceasefire.extract(text, published="2022-01-01")
     assert time.perf_counter() - start < 20
+
+
+def test_ner_option_names_the_model_and_keeps_rule_results(seed_text):
+    plain = ceasefire.extract(seed_text, published="2022-03-25")[0]
+    with_ner = ceasefire.extract(seed_text, published="2022-03-25", use_ner=True)[0]
+    assert plain.extractor == "ceasefire.rules.v0.1.0"
+    assert with_ner.extractor.startswith("ceasefire.rules.v0.1.0+") and "3.8" in with_ner.extractor
+    assert with_ner.model_dump(exclude={"extractor"}) == plain.model_dump(exclude={"extractor"})
+
+
+def test_ner_finds_a_place_the_rules_cannot():
+    from ceasefire.extract.lexicon import default_lexicon
+    from ceasefire.extract.ner import find_entity_places
+    from ceasefire.extract.pipeline import Options, analyse
+
+    report = Report(id="n", text="Gaza City and its suburbs were hit again, killing two civilians.", published="2024-01-02")
+    doc = analyse(report, default_lexicon(), Options(use_ner=False))
+    assert not [p for p in doc.places if p.name == "Gaza City"]
+    find_entity_places(doc, default_lexicon(), {0})
+    assert [(p.name, p.how) for p in doc.places if p.name == "Gaza City"] == [("Gaza City", "ner")]

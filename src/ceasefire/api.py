@@ -21,7 +21,7 @@ def extract(
     report_id: str | None = None,
     url: str | None = None,
     lexicon: Lexicon | None = None,
-    use_ner: bool = True,
+    use_ner: bool = False,
 ) -> list[Event]:
     """The events one report describes, each coded field with its evidence span.
 
@@ -87,7 +87,7 @@ def extract_many(
     reports: Iterable[Report | Mapping],
     n_process: int = 1,
     *,
-    use_ner: bool = True,
+    use_ner: bool = False,
     data_dir: str | None = None,
     chunksize: int = 16,
     options: Options | None = None,

@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: table on a terminal, jsonl otherwise); csv uses ACLED's column order",
     )
     ex.add_argument("--processes", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    ex.add_argument("--no-ner", action="store_true", help="do not run spaCy's entity recogniser (rules only, faster)")
+    ex.add_argument("--ner", action="store_true",
+                    help="also run spaCy's entity recogniser on event sentences where the rules found no place (slower)")
     ex.add_argument("--data", metavar="DIR", help="folder of data files overriding the bundled ones by name")
     ev = commands.add_parser(
         "evaluate",
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
     ev.add_argument("--errors", action="store_true", help="also list, per report, the fields that were wrong")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
-    ev.add_argument("--no-ner", action="store_true", help="rules only, without spaCy's entity recogniser")
+    ev.add_argument("--ner", action="store_true", help="also run spaCy's entity recogniser, as `extract --ner`")
     ev.add_argument("--processes", "-j", type=int, default=1, metavar="N")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
@@ -100,7 +101,7 @@ def _extract(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     failed = reports = n_events = 0
     collected = []
     writer = csv_writer(out) if fmt == "csv" else None
-    for result in extract_many(items, n_process=args.processes, use_ner=not args.no_ner, data_dir=args.data):
+    for result in extract_many(items, n_process=args.processes, use_ner=args.ner, data_dir=args.data):
         if result.error is not None:
             failed += 1
             err.write(f"ceasefire: {_named(result.item, result.error)}\n")
@@ -130,7 +131,7 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except (OSError, ValueError) as exc:
         err.write(f"ceasefire: error: {exc}\n")
         return 2
-    result = evaluate(gold, n_process=args.processes, use_ner=not args.no_ner)
+    result = evaluate(gold, n_process=args.processes, use_ner=args.ner)
     if args.json:
         scores = {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                       "tp": s.tp, "fp": s.fp, "fn": s.fn} for k, s in result.fields.items()}

@@ -181,7 +181,7 @@ def load_gold(paths: Iterable[str | Path]) -> list[dict]:
     return reports
 
 
-def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = True,
+def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = False,
              progress: Callable[[int], None] | None = None, options: Options | None = None) -> Evaluation:
     result = Evaluation()
     inputs = ({"id": r["id"], "text": r["text"], "published": r["published"], "source": r.get("source")}

@@ -27,6 +27,7 @@ GENERIC_WEAPONS = {
     "firearms", "drone", "artillery", "mortar", "rocket", "missile", "aircraft", "helicopter", "tank",
     "armoured vehicle", "grenade", "IED", "landmine", "explosives", "ballistic missile", "cruise missile",
 }
+_HOW_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "blast"}
 _VIOLENT_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "abduction", "sexual", "territory"}
 _PROTEST_CUES = {"protest", "riot", "mob"}
 _PRECISION = {
@@ -166,12 +167,15 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
     casualties = _casualty_list(hits)
     # Weapons
     weapons: dict[str, Weapon] = {}
+    generic: set[str] = set()
     for w in doc.weapons:
         if w.sentence in sents:
             weapons.setdefault(w.name, Weapon(name=w.name, weapon_class=w.weapon_class))
+            if w.generic or w.name in GENERIC_WEAPONS:
+                generic.add(w.name)
             ev("weapons", w.start, w.end)
-    specific_classes = {w.weapon_class for w in weapons.values() if w.name not in GENERIC_WEAPONS}
-    weapon_list = [w for w in weapons.values() if not (w.name in GENERIC_WEAPONS and w.weapon_class in specific_classes)]
+    specific_classes = {w.weapon_class for w in weapons.values() if w.name not in generic}
+    weapon_list = [w for w in weapons.values() if not (w.name in generic and w.weapon_class in specific_classes)]
     # Ceasefire
     ceasefire = False
     for c in doc.cues:
@@ -205,7 +209,13 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
             if c.claimant not in target:
                 target.append(c.claimant)
                 ev("denied_by" if c.denial else "claimed_by", c.start, c.end)
-    sub_event = _classify(lex, cues, weapon_list, hits, actor1, actor2, territory, location)
+    # The type is read from the sentence that opens the incident; cues told only once,
+    # later on, add to it only when the opening says nothing of how the violence was done.
+    lead = cues_in.get(min(sents), set())
+    repeated = {c for c in cues if sum(c in cues_in.get(i, set()) for i in sents) >= 2}
+    how = lead & _HOW_CUES
+    typing_cues = (lead | repeated | (cues - _HOW_CUES)) if how else cues
+    sub_event = _classify(lex, typing_cues, weapon_list, hits, actor1, actor2, territory, location)
     if sub_event is None:
         return None
     event_id = hashlib.sha1(f"{doc.report.id}\x1f{n}".encode()).hexdigest()[:16]
@@ -239,7 +249,8 @@ def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[C
 
     Figures for different groups of people add up (see :func:`_buckets`); figures for the
     same group are alternatives: low is the smallest, high the largest, best the latest toll
-    update or the most repeated figure (the smaller on a tie). A pending figure clears best.
+    update or the most repeated figure (the one told first on a tie: the lead of a report
+    carries its confirmed toll). A pending figure clears best.
     """
     mine = [h for h in hits if h.kind == kind]
     counted = [h for h in mine if h.count is not None]
@@ -258,9 +269,9 @@ def _reconcile(hits: list[CasualtyHit], kind: str) -> tuple[Count | None, list[C
         if updates:
             best = updates[-1]
         elif bests:
-            freq = Counter(bests).most_common()
-            top = freq[0][1]
-            best = min(v for v, c in freq if c == top)
+            freq = Counter(bests)
+            top = max(freq.values())
+            best = next(v for v in bests if freq[v] == top)  # on a tie, the figure told first
         else:
             best = None
         if lows:

@@ -49,10 +49,11 @@ class _Grammar:
             rf"(?![\w/:%]|[.,]\d|-[A-Za-z])",
             re.IGNORECASE,
         )
-        who_alt = "|".join(
-            sorted((re.escape(w) for ws in n["who"].values() for w in ws), key=len, reverse=True)
-        )
+        who_words = {w for ws in n["who"].values() for w in ws}
+        who_words |= {w[:-1] for w in who_words if w.endswith("s") and len(w) > 4}
+        who_alt = "|".join(sorted((re.escape(w) for w in who_words), key=len, reverse=True))
         self.who_class = {w.lower(): c for c, ws in n["who"].items() for w in ws}
+        self.who_class.update({w.lower()[:-1]: c for c, ws in n["who"].items() for w in ws if w.endswith("s")})
         self.who_group = {w.lower(): g for g, ws in n.get("groups", {}).items() for w in ws}
         self.who = re.compile(rf"(?<![\w\-])(?:{who_alt})(?:s|es)?(?![\w\-])", re.IGNORECASE)
         verb_alt = "|".join(
@@ -175,10 +176,12 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                 if _has_other(numbers, verbs, lo.end(), hi.start(), g):
                     continue
                 other_who = _first(g.who, text, other.end(), min(e, other.end() + 40), max_gap=2)
-                if other_who is None and who is None:
+                if other_who is None and other is lo and _SHARED_NOUN.match(gap):
+                    other_who = who  # "four Armenian and three Azerbaijani servicemen"
+                if other_who is None or (other.group("n1") or "").lower() in ("a", "an"):
                     continue
                 used_n.add(nj)
-                chosen.append((vi, nj, other_who or who))
+                chosen.append((vi, nj, other_who))
         for vi, ni, who in chosen:
             v, num = verbs[vi], numbers[ni]
             kind = g.verb_kind.get(v.group().lower(), "killed")
@@ -191,7 +194,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             lo, hi = min(num.start(), v.start()), max(num.end(), v.end())
             if who:
                 lo, hi = min(lo, who.start()), max(hi, who.end())
-            side = _side_near(doc, lex, num.start(), who.end() + 40 if who else hi)
+            side = _side_near(doc, lex, num.start(), _who_phrase_end(text, who.end(), e) if who else hi)
             update = bool(g.toll.search(text, max(s, lo - 30), hi))
             group = _group(g, who.group().lower()) if who else None
             also = bool(re.search(r"\balso\b", text[lo:hi]))
@@ -210,6 +213,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             )
 
 
+_SHARED_NOUN = re.compile(r"^\s+[A-Z][\w\-]+\s+and\s+$")
 _SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+(?:at least\s+)?$", re.I)
 
 
@@ -252,6 +256,12 @@ def _after_ok(text: str, a: int, e: int, between: list[str]) -> bool:
     """A bare number after a casualty word counts when it ends the clause ("Fatalities: 2")."""
     rest = text[a:e].lstrip()
     return (":" in between or not between) and (not rest or rest[0] in ".,;()" or rest.startswith("and "))
+
+
+def _who_phrase_end(text: str, end: int, limit: int) -> int:
+    """The end of "<who> of the Defense Army" / "<who> from the RSF" after a casualty noun."""
+    m = re.match(r"\s+(?:of|from)\s+(?:the\s+)?(?:[\w'\-]+\s+){0,4}?[\w'\-]+(?=\s+(?:were|was|had|have|died|killed|wounded|injured)|[,.;])", text[end:limit])
+    return end + m.end() if m else end
 
 
 def _side_near(doc: Analysis, lex: Lexicon, a: int, b: int) -> str | None:

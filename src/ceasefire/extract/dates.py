@@ -50,7 +50,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PAST = re.compile(
     r"\b(?:since the (?:start|beginning|outbreak)|since (?:19|20)\d\d|so far this year|in recent (?:years|months|weeks)|"
     r"in total|altogether|during the (?:\d+-day |\w+ )?war|over the past (?:year|decade|months)|"
-    r"in the past (?:year|decade|months)|over the (?:last|past) \w+ (?:years|months|weeks)|first war|previous war|last year)\b",
+    r"in the past (?:year|decade|months)|over the (?:last|past) \w+ (?:years|months|weeks)|first war|previous war|last year|"
+    r"(?:war|conflict|fighting|violence|invasion|insurgency|siege|blockade) (?:has|have|had) (?:so far )?(?:killed|left|displaced|claimed)|"
+    r"(?:have|has) been (?:killed|wounded|displaced) (?:since|in the (?:war|conflict))|killed since|so far|to date|"
+    r"since (?:the )?(?:war|conflict|invasion|fighting|start|beginning|outbreak)|the deadliest|death toll (?:in|of) the war)\b",
     re.I,
 )
 

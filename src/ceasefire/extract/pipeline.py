@@ -48,7 +48,7 @@ check_order()
 class Options:
     """Frozen settings of one extraction run."""
 
-    use_ner: bool = True
+    use_ner: bool = False  # also run spaCy's entity recogniser on event sentences with no place
     max_chars: int = MAX_CHARS
     data_dir: str | None = None  # folder of data files overriding the bundled ones
     ner_everywhere: bool = False  # parse every sentence, not only event sentences (benchmark check)

@@ -34,6 +34,12 @@ _PREP = re.compile(
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
     rf"\s+(?:the\s+)?(?P<name>{_NAME})"
 )
+# the place a strike or a capture lands on: "shelled Kherson", "struck Khan Younis", "took Parukh"
+_OBJECT = re.compile(
+    rf"(?<![\w\-])(?:shelled|struck|hit|attacked|bombed|pounded|targeted|raided|stormed|captured|seized|"
+    rf"took|entered|liberated|recaptured|retook|overran|bombarded|shelling|shelling of|attack on|strike on|strikes on|attacks on)"
+    rf"\s+(?:the\s+)?(?:(?:city|town|village|district|region|outskirts|centre|center)\s+of\s+)?(?P<name>{_NAME})"
+)
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
     r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?)?\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
@@ -79,6 +85,8 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
             add(m.start("name"), m.end("name"), m.group("feat"), "pattern")
     for m in _PREP.finditer(text):
         add(m.start("name"), m.end("name"), None, "pattern")
+    for m in _OBJECT.finditer(text):
+        add(m.start("name"), m.end("name"), None, "object")
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     last_end = -1
     for p in found:

@@ -17,6 +17,10 @@ def find_weapons(doc: Analysis, lex: Lexicon) -> None:
         for m in hits:
             if any(a < m.end and m.start < b for a, b in taken):
                 continue
+            # "Geran-2 drones", "FAB-500 bombs": the generic word belongs to the named system
+            if m.entry.generic and doc.weapons and doc.weapons[-1].sentence == sent.index \
+                    and not doc.weapons[-1].generic and 0 <= m.start - doc.weapons[-1].end <= 2:
+                continue
             taken.append((m.start, m.end))
             name = m.entry.name.format(**m.groups) if m.groups else m.entry.name
             doc.weapons.append(
