@@ -39,8 +39,10 @@ _GENERIC = [
     (re.compile(r"(?<![\w\-])(?:civilians|residents|villagers|farmers|shepherds?|herders?|worshippers|passengers|displaced people)(?![\w\-])", re.I), "Civilians", "civilians", "context"),
     (re.compile(r"(?<![\w\-])(?:security forces|police|policemen|riot police|soldiers|troops|army|government forces|regime forces|junta forces|the military|gendarmes)(?![\w\-])", re.I), "state", "state forces", "context"),
 ]
-_BY = re.compile(r"\b(?:by|from|under)\s+(?:the\s+|an?\s+|suspected\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
-_PASSIVE = re.compile(r"^\s+(?:[\w\-]+\s+){0,4}?(?:was|were|has been|have been|had been|got|came under|died|are|is being)\b", re.I)
+_BY = re.compile(
+    r"(?:\bby|\bunder|(?:fire|fired|firing|shelling|shots|rockets?|missiles?|drones?|attacks?|strikes?|launched|shells)\s+from)"
+    r"\s+(?:the\s+|an?\s+|suspected\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_PASSIVE = re.compile(r"\s+(?:[\w\-]+\s+){0,4}?(?:was|were|has been|have been|had been|got|came under|died|are|is being)\b", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|within|near|from|into|over|of|on|at|toward|towards|for|with|against|between)\s+(?:the\s+)?$", re.I)
 _PARTY_OF = re.compile(r"\b(?:leaders?|ministers?|governments?|presidents?|delegations?|representatives|authorities|forces|troops|army)\s+of\s+$", re.I)
 
@@ -145,6 +147,6 @@ def _role(text: str, hit: ActorHit, cues, claim_spans, doc: Analysis) -> str | N
     if not cues:
         return None
     strong = [c for c in cues if not c.weak] or cues
-    if hit.end <= strong[0].start:
+    if hit.start < strong[0].start:
         return "agent"
     return "target"

@@ -200,6 +200,8 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         ev("territory_change", best.start, best.end)
     # Location
     location = _location(doc, lex, sents, territory, actor1, actor2, ev)
+    if actor2 is None and actor1 is not None and location is not None and location.country:
+        actor2 = _implied_target(lex, hits, actor1, location.country)
     # Claims
     claimed, denied = [], []
     for c in doc.claims:
@@ -391,6 +393,21 @@ def _actors(doc: Analysis, lex: Lexicon, sents: set[int], hits: list[CasualtyHit
         kind = hit.kind if hit.kind in lex.actor_kinds else None
         result.append(Actor(name=hit.name, side=hit.side, kind=kind))
     return result[0], result[1]
+
+
+def _implied_target(lex: Lexicon, hits: list[CasualtyHit], actor1: Actor, country: str) -> Actor | None:
+    """The side acted on when the report names only a place: its civilians if civilians were
+    hit, else its forces when the place is not the attacker's own country."""
+    side = lex.side_of_country.get(country)
+    if side is None or side.side == actor1.side:
+        return None
+    civilian = any(h.who == "civilian" and h.count and (h.count.best or h.count.low or 0) > 0 for h in hits)
+    if civilian:
+        return Actor(name=side.civilians, side=side.side, kind="civilians")
+    attacker = lex.sides.get(actor1.side or "")
+    if attacker is not None and attacker.country != country:
+        return Actor(name=side.state_forces, side=side.side, kind="state forces")
+    return None
 
 
 def _actor_for_side(doc: Analysis, lex: Lexicon, side: str, who: str) -> ActorHit | None:

@@ -176,6 +176,10 @@ class Lexicon:
             for demonym in item.get("demonyms", []):
                 demonyms[demonym] = side
         self.demonyms = AliasMatcher(demonyms, plurals=True)
+        self.side_of_country: dict[str, SideEntry] = {}
+        for side in self.sides.values():  # the first side listed for a country is its state
+            if side.country:
+                self.side_of_country.setdefault(side.country, side)
         named: dict[str, ActorEntry] = {}
         for item in raw["actors"]:
             if item["kind"] not in self.actor_kinds:
