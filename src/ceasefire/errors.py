@@ -7,7 +7,8 @@
     │   ├── BinaryInputError
     │   ├── ReportTooLargeError
     │   └── InvalidDateError
-    └── ModelError          no usable spaCy model is installed
+    ├── ModelError          no usable spaCy model is installed
+    └── GazetteerError      the place index or a GeoNames file is missing or corrupt
 
 The CLI turns them into a message naming the item and a non-zero exit status.
 """
@@ -44,4 +45,8 @@ class InvalidDateError(InputError):
 
 
 class ModelError(CeasefireError):
+    pass
+
+
+class GazetteerError(CeasefireError):
     pass

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
+from ..geo.gazetteer import Gazetteer
+from ..geo.resolve import Resolution, resolve_place
 from .lexicon import Lexicon
 
 REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
@@ -61,7 +63,7 @@ def _family(cues: set[str]) -> str | None:
     return None
 
 
-def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
+def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gazetteer | None = None) -> list[Event]:
     cues_in: dict[int, set[str]] = {}
     for c in doc.cues:
         if not c.unreal and c.sentence not in doc.background:
@@ -105,9 +107,10 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str) -> list[Event]:
         target.sentences.append(i)
         target.date = target.date or date
         target.places |= own_places
+    places = _PlaceResolver(doc, lex, gazetteer) if drafts else None
     events = []
     for n, draft in enumerate(drafts):
-        event = _build(doc, lex, draft, cues_in, n, extractor)
+        event = _build(doc, lex, draft, cues_in, n, extractor, places)
         if event is not None:
             events.append(event)
     return events
@@ -133,7 +136,8 @@ def _compatible(drafts: list[_Draft], family: str, date, places: set[str], has_d
     return None
 
 
-def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extractor: str) -> Event | None:
+def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extractor: str,
+           places: _PlaceResolver) -> Event | None:
     text = doc.report.text
     sents = set(draft.sentences)
     evidence: list[Evidence] = []
@@ -199,7 +203,7 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         territory = TerritoryChange(place=best.place, gained_by=gained, lost_by=lost)
         ev("territory_change", best.start, best.end)
     # Location
-    location = _location(doc, lex, sents, territory, actor1, actor2, ev)
+    location = _location(doc, lex, sents, territory, actor1, actor2, ev, places)
     if actor2 is None and actor1 is not None and location is not None and location.country:
         actor2 = _implied_target(lex, hits, actor1, location.country)
     # Claims
@@ -429,42 +433,86 @@ def _place_precision(doc: Analysis, name: str | None) -> str | None:
     return None
 
 
-def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev) -> Location | None:
+class _PlaceResolver:
+    """Resolves the report's place mentions against the gazetteer, once each, in the
+    report's country context (the sides it names, its dateline)."""
+
+    def __init__(self, doc: Analysis, lex: Lexicon, gazetteer: Gazetteer | None) -> None:
+        self.gazetteer = gazetteer
+        self.doc = doc
+        self._cache: dict[tuple[str, str | None, str | None], Resolution | None] = {}
+        votes: Counter[str] = Counter()
+        for a in doc.actors:
+            side = lex.sides.get(a.side or "")
+            if side and side.country:
+                votes[side.country] += 1
+        for m in lex.demonyms.finditer(doc.match_text):
+            if m.entry.country:
+                votes[m.entry.country] += 1
+        self.context = [c for c, _ in votes.most_common()]
+        dateline = next((p for p in doc.places if p.how == "dateline"), None)
+        if dateline is not None and gazetteer is not None:
+            first = dateline.name.split("/")[0].strip().title()
+            found = resolve_place(gazetteer, first, context=self.context) or resolve_place(gazetteer, first, context=[])
+            if found and found.entry.country:
+                self.context = [found.entry.country] + [c for c in self.context if c != found.entry.country]
+
+    def resolve(self, p: PlaceHit) -> Resolution | None:
+        if self.gazetteer is None:
+            return None
+        key = (p.name, p.admin, p.feature)
+        if key not in self._cache:
+            self._cache[key] = resolve_place(self.gazetteer, p.name, context=self.context, admin_hint=p.admin,
+                                             feature_hint=p.feature)
+        return self._cache[key]
+
+
+def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev,
+              places: _PlaceResolver) -> Location | None:
     candidates: list[PlaceHit] = [p for p in doc.places if p.sentence in sents and p.how != "dateline"]
     chosen: PlaceHit | None = None
     if territory and territory.place:
         chosen = next((p for p in candidates if p.name == territory.place), None)
+
+    def specificity(p: PlaceHit) -> str | None:
+        if p.feature:
+            return _PRECISION.get(p.feature)
+        if p.name in lex.sides:
+            return "country"
+        res = places.resolve(p)
+        return res.entry.precision if res else None
+
     if chosen is None and candidates:
-        def rank(p: PlaceHit):
-            precision = _PRECISION.get(p.feature or "", None)
-            is_country = p.name in lex.sides or p.name in _country_names(lex)
-            return (_SPECIFIC.get("country" if is_country else precision, 1), p.start)
-        chosen = min(candidates, key=rank)
+        chosen = min(candidates, key=lambda p: (_SPECIFIC.get(specificity(p), 1), places.resolve(p) is None, p.start))
     if chosen is None:
-        dateline = next((p for p in doc.places if p.how == "dateline"), None)
-        chosen = dateline
+        chosen = next((p for p in doc.places if p.how == "dateline"), None)
     if chosen is None:
         return None
     ev("location", chosen.start, chosen.end)
-    precision = _PRECISION.get(chosen.feature or "", "town")
-    country = None
-    side = lex.sides.get(chosen.name)
-    if side is not None:
-        precision, country = "country", side.country
+    res = places.resolve(chosen)
+    precision = specificity(chosen) or "town"
+    country = admin1 = admin2 = None
+    lat = lon = None
+    if res is not None:
+        entry = res.entry
+        country, admin1, admin2, lat, lon = entry.country, entry.admin1, entry.admin2, entry.lat, entry.lon
+        if entry.feature == "COUNTRY":
+            precision = "country"
     else:
-        country = _country_named(doc, lex, sents)
-    if country is None:
-        for a in (actor2, actor1):
-            if a is not None and a.side in lex.sides and a.kind in ("state forces", "civilians", "protesters"):
-                country = lex.sides[a.side].country
-                break
-    admin = chosen.admin
-    return Location(
-        name=chosen.name,
-        admin1=admin if precision in ("town", "exact") and admin else None,
-        country=country,
-        precision=precision,
-    )
+        side = lex.sides.get(chosen.name)
+        if side is not None:
+            precision, country = "country", side.country
+        else:
+            country = _country_named(doc, lex, sents)
+        if country is None:
+            for a in (actor2, actor1):
+                if a is not None and a.side in lex.sides and a.kind in ("state forces", "civilians", "protesters"):
+                    country = lex.sides[a.side].country
+                    break
+    if chosen.admin and not admin1 and not admin2:
+        if precision in ("town", "exact"):
+            admin1 = chosen.admin
+    return Location(name=chosen.name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
 
 
 def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:

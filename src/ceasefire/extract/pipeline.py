@@ -11,7 +11,10 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from functools import cache
+
 from .. import __version__
+from ..geo.gazetteer import Gazetteer, default_gazetteer
 from ..errors import BinaryInputError, EmptyReportError, ReportTooLargeError
 from ..models import Event, Report
 from . import actors, assemble, casualties, claims, cues, dates, ner, places, territory, weapons
@@ -52,6 +55,8 @@ class Options:
     max_chars: int = MAX_CHARS
     data_dir: str | None = None  # folder of data files overriding the bundled ones
     ner_everywhere: bool = False  # parse every sentence, not only event sentences (benchmark check)
+    use_gazetteer: bool = True  # resolve places against the offline gazetteer index
+    gazetteer_path: str | None = None  # an index file other than the default one
 
 
 def extractor_name(options: Options) -> str:
@@ -95,7 +100,20 @@ def analyse(report: Report, lex: Lexicon, options: Options) -> Analysis:
 def extract_report(report: Report, lex: Lexicon | None = None, options: Options = Options()) -> list[Event]:
     lex = lex or default_lexicon()
     doc = analyse(report, lex, options)
-    return assemble.assemble_events(doc, lex, extractor_name(options))
+    return assemble.assemble_events(doc, lex, extractor_name(options), gazetteer_for(options))
+
+
+def gazetteer_for(options: Options) -> Gazetteer | None:
+    if not options.use_gazetteer:
+        return None
+    if options.gazetteer_path:
+        return _gazetteer_at(options.gazetteer_path)
+    return default_gazetteer()
+
+
+@cache
+def _gazetteer_at(path: str) -> Gazetteer:
+    return Gazetteer(path)
 
 
 def make_report(
