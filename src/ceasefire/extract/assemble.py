@@ -450,6 +450,9 @@ class _PlaceResolver:
             if m.entry.country:
                 votes[m.entry.country] += 1
         self.context = [c for c, _ in votes.most_common()]
+        self.nearby = tuple(dict.fromkeys(
+            t for c in self.context for side in [lex.side_of_country.get(c)] if side for t in side.theatres
+            if t not in self.context))
         dateline = next((p for p in doc.places if p.how == "dateline"), None)
         if dateline is not None and gazetteer is not None:
             first = dateline.name.split("/")[0].strip().title()
@@ -462,8 +465,8 @@ class _PlaceResolver:
             return None
         key = (p.name, p.admin, p.feature)
         if key not in self._cache:
-            self._cache[key] = resolve_place(self.gazetteer, p.name, context=self.context, admin_hint=p.admin,
-                                             feature_hint=p.feature)
+            self._cache[key] = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,
+                                             admin_hint=p.admin, feature_hint=p.feature)
         return self._cache[key]
 
 

@@ -98,6 +98,7 @@ class SideEntry:
     state_forces: str
     police: str
     civilians: str
+    theatres: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,7 @@ class Lexicon:
                 item.get("state_forces") or f"Military Forces of {item['side']}",
                 item.get("police") or f"Police Forces of {item['side']}",
                 item.get("civilians") or f"Civilians ({item['side']})",
+                tuple(item.get("theatres") or ()),
             )
             self.sides[item["side"]] = side
             for demonym in item.get("demonyms", []):

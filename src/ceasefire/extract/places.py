@@ -16,7 +16,7 @@ REQUIRES = ("sentences", "actors", "claims")
 ASSIGNS = ("places",)
 
 _CAP = r"[A-Z\u00c0-\u017f][\w'\u2019\u00c0-\u017f.\-]*"
-_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:\s+(?:al-|el-|de|du|la|le)?\s*{_CAP}){{0,2}})"
+_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:\s+(?:al-|el-|de|du|la|le)?\s*{_CAP}|\s+\d{{2,4}}\b){{0,2}})"
 _FEATURES_BEFORE = (
     r"village|villages|town|city|settlement|community|district|region|province|oblast|raion|governorate|"
     r"state|county|municipality|area|outskirts|suburb|camp|neighbou?rhood|locality|hamlet|commune|"
@@ -30,7 +30,7 @@ _FEATURES_AFTER = (
 _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
 _PREP = re.compile(
-    rf"(?<![\w\-])(?:in|near|at|around|outside|inside|across|towards?|into|from|over|"
+    rf"(?<![\w\-])(?:in|near|at|on|around|outside|inside|across|towards?|into|from|over|"
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
     rf"\s+(?:the\s+)?(?P<name>{_NAME})"
 )

@@ -41,8 +41,8 @@ CREATE TABLE admin(country TEXT, level INTEGER, code TEXT, name TEXT, PRIMARY KE
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 """
 INDEXES = """
-CREATE INDEX names_key ON names(key);
-CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX IF NOT EXISTS names_key ON names(key);
+CREATE INDEX IF NOT EXISTS places_geonameid ON places(geonameid);
 """
 # precision of a feature: populated places are towns; admin units districts/regions; countries
 FEATURE_PRECISION = {
@@ -315,13 +315,28 @@ _default_lock = threading.Lock()
 _default: Gazetteer | None = None
 
 
+def user_index_path() -> Path:
+    """Where ``ceasefire gazetteer import`` writes: the bundled index plus the user's imports."""
+    return home() / "gazetteer-user.sqlite"
+
+
+def active_index_path() -> Path:
+    """The index extraction uses: ``$CEASEFIRE_GAZETTEER``, else the user's, else the bundled one."""
+    if os.environ.get("CEASEFIRE_GAZETTEER"):
+        return Path(os.environ["CEASEFIRE_GAZETTEER"])
+    user = user_index_path()
+    return user if user.exists() else default_index_path()
+
+
 def default_gazetteer() -> Gazetteer:
-    """The cached default index, built on first use (a few seconds, once per machine)."""
+    """The active index, the bundled one built on first use (about ten seconds, once per machine)."""
     global _default
     with _default_lock:
         if _default is None:
-            path = Path(os.environ["CEASEFIRE_GAZETTEER"]) if os.environ.get("CEASEFIRE_GAZETTEER") else default_index_path()
+            path = active_index_path()
             if not path.exists():
+                if os.environ.get("CEASEFIRE_GAZETTEER"):
+                    raise GazetteerError(f"CEASEFIRE_GAZETTEER names {path}, which does not exist")
                 build_default_index(path)
             _default = Gazetteer(path)
         return _default

@@ -48,10 +48,15 @@ def resolve_place(
     name: str,
     *,
     context: list[str],
+    nearby: tuple[str, ...] = (),
     admin_hint: str | None = None,
     feature_hint: str | None = None,
 ) -> Resolution | None:
-    """The best entry for ``name`` given the report's countries (most telling first), or None."""
+    """The best entry for ``name`` given the report's countries (most telling first), or None.
+
+    ``nearby`` are countries where the report's sides also fight (their theatres): allowed, with
+    less weight than the countries the report names.
+    """
     found, fuzzy = candidates(gaz, name)
     if not found:
         return None
@@ -62,6 +67,8 @@ def resolve_place(
         if context:
             if c.country in context:
                 s += max(1.5, 3.0 - 0.5 * context.index(c.country))
+            elif c.country in nearby:
+                s += 1.0
             elif not (c.main_name and c.population >= 200_000):
                 continue
             else:

@@ -1,0 +1,166 @@
+"""The offline gazetteer, GeoNames import and toponym resolution, on real index files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import ceasefire
+from ceasefire.errors import GazetteerError
+from ceasefire.geo.gazetteer import Gazetteer, default_gazetteer, normalize_name
+from ceasefire.geo.geonames import import_files
+from ceasefire.geo.resolve import resolve_place
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [("Sot\u2019k\u2019", "sotk"), ("Xank\u0259ndi", "xankandi"), ("Nagorno-Karabakh", "nagorno karabakh"),
+     ("  Khān  Yūnis ", "khan yunis"), ("Fərrux", "farrux")],
+)
+def test_geo_names_are_normalised_for_lookup(raw, key):
+    assert normalize_name(raw) == key
+
+
+@pytest.mark.parametrize(
+    "name, expected, country",
+    [("Stepanakert", "Khankendi", "AZ"), ("Xankəndi", "Khankendi", "AZ"), ("Askeran", "Askyaran", "AZ"),
+     ("Parukh", "Parukh", "AZ"), ("Farrukh", "Parukh", "AZ"), ("Fərrux", "Parukh", "AZ"), ("Shushi", "Shusha", "AZ")],
+)
+def test_geo_index_knows_every_spelling(gaz, name, expected, country):
+    assert (expected, country) in [(e.name, e.country) for e in gaz.lookup(name)]
+
+
+def test_geo_parukh_has_coordinates_and_admin_names(gaz):
+    (entry,) = [e for e in gaz.lookup("Parukh")]
+    assert (round(entry.lat, 2), round(entry.lon, 2)) == (40.02, 46.8)
+    assert entry.admin2 == "Askeran" and entry.country == "AZ"
+
+
+@pytest.mark.parametrize(
+    "name, context, country",
+    [("Tripoli", ["LB"], "LB"), ("Tripoli", ["LY"], "LY"), ("Berd", ["AM", "AZ"], "AM"), ("Kherson", ["RU", "UA"], "UA")],
+)
+def test_geo_context_picks_the_right_namesake(gaz, name, context, country):
+    assert resolve_place(gaz, name, context=context).entry.country == country
+
+
+def test_geo_unknown_or_far_away_places_stay_unknown(gaz):
+    assert resolve_place(gaz, "Xyzzyqville", context=["AM"]) is None
+    assert resolve_place(gaz, "Baird", context=["AM", "AZ"]) is None  # a small US town is no guess for Armenia
+
+
+def test_geo_fuzzy_match_catches_transliterations(gaz):
+    res = resolve_place(gaz, "Avdiivkka", context=["UA"])
+    assert res is not None and res.entry.country == "UA" and res.fuzzy
+
+
+def test_geo_extraction_fills_coordinates_and_country(one):
+    e = one("On 12 May, Russian forces took control of the village of Krasnohorivka after heavy fighting.", "2023-05-13")
+    assert e.location.country == "UA" and e.location.lat is not None
+    assert e.sub_event_type == "Non-state actor overtakes territory"  # a foreign state's forces, in Ukraine
+    e = one("On 12 May, Ukrainian forces recaptured the village of Krasnohorivka after heavy fighting.", "2023-05-13")
+    assert e.sub_event_type == "Government regains territory"
+
+
+def test_geo_dateline_sets_the_country_context(one):
+    e = one("TRIPOLI, Libya \u2014 Clashes between rival militias in Tripoli killed four fighters on Monday.", "2023-08-16")
+    assert e.location.country == "LY"
+
+
+# ------------------------------------------------------------------ GeoNames import
+
+ROWS = [
+    # geonameid name ascii alternates lat lon class code cc cc2 admin1 admin2 admin3 admin4 pop elev dem tz date
+    ["90000001", "Testavan", "Testavan", "Testavan,Tesdavan", "40.9", "45.4", "P", "PPL", "AM", "", "09", "", "", "", "740", "", "1200", "Asia/Yerevan", "2024-01-01"],
+    ["90000002", "Zartonk Height", "Zartonk Height", "", "40.8", "45.5", "T", "HLL", "AM", "", "09", "", "", "", "0", "", "1500", "Asia/Yerevan", "2024-01-01"],
+    ["90000003", "Some Stream", "Some Stream", "", "40.7", "45.6", "H", "STM", "AM", "", "09", "", "", "", "0", "", "900", "Asia/Yerevan", "2024-01-01"],
+]
+
+
+def _write_geonames(folder: Path) -> list[Path]:
+    country = folder / "AM.txt"
+    country.write_text("".join("\t".join(r) + "\n" for r in ROWS), encoding="utf-8")
+    admin1 = folder / "admin1CodesASCII.txt"
+    admin1.write_text("AM.09\tTavush\tTavush\t828262\n", encoding="utf-8")
+    alternates = folder / "alternateNamesV2.txt"
+    alternates.write_text("1\t90000001\thy\tTestavani Gyugh\t\t\t\t\t\t\n2\t90000001\tlink\thttps://example.org\t\t\t\t\t\t\n", encoding="utf-8")
+    archive = folder / "AM.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(country, "AM.txt")
+    return [archive, admin1, alternates]
+
+
+def test_geo_import_adds_villages_names_and_admin_names(tmp_path, gaz):
+    index = tmp_path / "index.sqlite"
+    counts = import_files(_write_geonames(tmp_path), index, base=gaz.path)
+    assert counts["geonames"] == 2 and counts["admin1"] == 1 and counts["alternates"] == 1
+    assert counts["skipped"] == 1  # the stream (class H)
+    g = Gazetteer(index)
+    (village,) = g.lookup("Testavan")
+    assert (village.country, village.admin1, village.population) == ("AM", "Tavush", 740)
+    assert g.lookup("Tesdavan")[0].name == "Testavan"
+    assert g.lookup("Testavani Gyugh")[0].name == "Testavan"  # from alternateNamesV2
+    assert [e.admin1 for e in g.lookup("Berd") if e.country == "AM"] == ["Tavush"]  # admin names reach old rows
+    assert g.lookup("Zartonk Height")[0].feature == "height"
+    again = import_files(_write_geonames(tmp_path), index, base=index)
+    assert again["geonames"] == 0 and len(Gazetteer(index).lookup("Testavan")) == 1  # idempotent
+
+
+def test_geo_corrupt_file_names_the_line_and_keeps_the_index(tmp_path, gaz):
+    index = tmp_path / "index.sqlite"
+    import_files(_write_geonames(tmp_path), index, base=gaz.path)
+    before = hashlib.sha1(index.read_bytes()).hexdigest()
+    bad = tmp_path / "allCountries.txt"
+    bad.write_text("\t".join(ROWS[0]).replace("90000001", "90000009") + "\n" + "90000010\tBroken\tonly five\tcols\n",
+                   encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"allCountries.txt:2: expected 19 tab-separated columns, found 4"):
+        import_files([bad], index, base=index)
+    assert hashlib.sha1(index.read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_geo_cli_import_and_lookup(tmp_path, gaz):
+    files = _write_geonames(tmp_path)
+    index = tmp_path / "user.sqlite"
+    env = {**os.environ, "CEASEFIRE_GAZETTEER": str(index)}
+    proc = subprocess.run([sys.executable, "-m", "ceasefire", "gazetteer", "import", *map(str, files), "--index", str(index)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 places, 1 alternate names, 1 admin1" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "ceasefire", "gazetteer", "lookup", "Testavan"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.stdout.startswith("Testavan\tAM\tTavush")
+    proc = subprocess.run([sys.executable, "-m", "ceasefire", "gazetteer", "import", str(tmp_path / "nope.txt"), "--index", str(index)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 2 and "nope.txt: no such file" in proc.stderr
+
+
+def test_geo_user_places_file_is_used(tmp_path, monkeypatch):
+    from ceasefire.geo import gazetteer as gz
+
+    places = tmp_path / "mine.yaml"
+    places.write_text("version: 1\nplaces:\n  - {name: Hill 412, aliases: [Height 412], country: AM, feature: height, lat: 40.1, lon: 45.9}\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("CEASEFIRE_PLACES", str(places))
+    monkeypatch.setenv("CEASEFIRE_HOME", str(tmp_path))
+    path = gz.build_default_index()
+    assert path.parent == tmp_path
+    (entry,) = Gazetteer(path).lookup("Height 412")
+    assert (entry.name, entry.country, entry.precision) == ("Hill 412", "AM", "exact")
+    from ceasefire.extract.pipeline import Options, extract_report, make_report
+
+    report = make_report("On 3 May 2023, Azerbaijani forces shelled Armenian positions on Height 412, wounding a soldier.",
+                         "2023-05-04")
+    (event,) = extract_report(report, options=Options(gazetteer_path=str(path)))
+    assert (event.location.name, event.location.lat, event.location.precision) == ("Height 412", 40.1, "exact")
