@@ -7,6 +7,10 @@ true positive; a predicted value that is wrong or unwanted is a false positive; 
 missed or wrong is a false negative. List fields (weapons, claimed_by) count per item.
 Unmatched events count all their filled fields as false positives (predicted) or false
 negatives (gold). ``events`` scores the detection of events themselves.
+
+Places are also scored as shares of the gold events: placed within 10 km and 50 km of the gold
+coordinates (events with coordinates), admin1 and country correct (events that give them); a
+missed event counts as misplaced.
 """
 
 from __future__ import annotations
@@ -51,8 +55,33 @@ class Score:
 
 
 @dataclass
+class GeoScore:
+    """Of the gold events with coordinates: how many were placed within 10 and 50 km."""
+
+    located: int = 0
+    within_10km: int = 0
+    within_50km: int = 0
+    admin1_gold: int = 0
+    admin1_correct: int = 0
+    country_gold: int = 0
+    country_correct: int = 0
+
+    def lines(self) -> list[str]:
+        def share(a: int, b: int) -> str:
+            return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
+
+        return [
+            f"placed within 10 km      {share(self.within_10km, self.located)}",
+            f"placed within 50 km      {share(self.within_50km, self.located)}",
+            f"admin1 correct           {share(self.admin1_correct, self.admin1_gold)}",
+            f"country correct          {share(self.country_correct, self.country_gold)}",
+        ]
+
+
+@dataclass
 class Evaluation:
     fields: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    geo: GeoScore = field(default_factory=GeoScore)
     reports: int = 0
     failures: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # per report, the fields that were wrong
@@ -62,6 +91,8 @@ class Evaluation:
         for name in ("events", *SCALAR_FIELDS, *SET_FIELDS):
             s = self.fields[name]
             lines.append(f"{name:<22}{s.precision:>10.3f}{s.recall:>10.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}")
+        lines.append("")
+        lines.extend(self.geo.lines())
         return "\n".join(lines)
 
 
@@ -92,6 +123,9 @@ def gold_view(event: dict) -> dict:
         "weapons": set(event.get("weapons") or []),
         "weapon_classes": set(event.get("weapon_classes") or []),
         "claimed_by": set(event.get("claimed_by") or []),
+        "lat": event.get("lat"),
+        "lon": event.get("lon"),
+        "admin1": event.get("admin1"),
     }
 
 
@@ -114,7 +148,27 @@ def predicted_view(event: Event) -> dict:
         "weapons": {w.name for w in event.weapons},
         "weapon_classes": {w.weapon_class for w in event.weapons},
         "claimed_by": set(event.claimed_by),
+        "lat": loc.lat if loc else None,
+        "lon": loc.lon if loc else None,
+        "admin1": loc.admin1 if loc else None,
     }
+
+
+def _score_geo(geo: GeoScore, g: dict, p: dict | None) -> None:
+    from .geo.gazetteer import distance_km
+
+    if g.get("lat") is not None:
+        geo.located += 1
+        if p and p.get("lat") is not None:
+            km = distance_km(g["lat"], g["lon"], p["lat"], p["lon"])
+            geo.within_10km += km <= 10
+            geo.within_50km += km <= 50
+    if g.get("admin1"):
+        geo.admin1_gold += 1
+        geo.admin1_correct += bool(p and p.get("admin1") and _norm(p["admin1"]) == _norm(g["admin1"]))
+    if g.get("country"):
+        geo.country_gold += 1
+        geo.country_correct += bool(p and p.get("country") == g["country"])
 
 
 def _agreement(g: dict, p: dict) -> float:
@@ -202,8 +256,10 @@ def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = False
         wrong: list[str] = []
         for gi, pi in pairs:
             _score_pair(result.fields, g_events[gi], p_events[pi], wrong)
+            _score_geo(result.geo, g_events[gi], p_events[pi])
         for gi in set(range(len(g_events))) - matched_g:
             _score_pair(result.fields, g_events[gi], None, wrong)
+            _score_geo(result.geo, g_events[gi], None)
             wrong.append(f"missed event: {g_events[gi]['sub_event_type']} {g_events[gi]['date']}")
         for pi in set(range(len(p_events))) - matched_p:
             _score_pair(result.fields, None, p_events[pi], wrong)

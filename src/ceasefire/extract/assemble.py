@@ -473,6 +473,11 @@ class _PlaceResolver:
 def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev,
               places: _PlaceResolver) -> Location | None:
     candidates: list[PlaceHit] = [p for p in doc.places if p.sentence in sents and p.how != "dateline"]
+    if not candidates:  # the place is often told in the sentence before the incident's first cue
+        for i in range(min(sents) - 1, -1, -1):
+            candidates = [p for p in doc.places if p.sentence == i and p.how != "dateline"]
+            if candidates or i not in doc.background:
+                break
     chosen: PlaceHit | None = None
     if territory and territory.place:
         chosen = next((p for p in candidates if p.name == territory.place), None)

@@ -30,7 +30,7 @@ _FEATURES_AFTER = (
 _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
 _PREP = re.compile(
-    rf"(?<![\w\-])(?:in|near|at|on|around|outside|inside|across|towards?|into|from|over|"
+    rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|towards?|into|from|over|"
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
     rf"\s+(?:the\s+)?(?P<name>{_NAME})"
 )
@@ -39,6 +39,17 @@ _OBJECT = re.compile(
     rf"(?<![\w\-])(?:shelled|struck|hit|attacked|bombed|pounded|targeted|raided|stormed|captured|seized|"
     rf"took|entered|liberated|recaptured|retook|overran|bombarded|shelling|shelling of|attack on|strike on|strikes on|attacks on)"
     rf"\s+(?:the\s+)?(?:(?:city|town|village|district|region|outskirts|centre|center)\s+of\s+)?(?P<name>{_NAME})"
+)
+# a place as the subject of a passive strike: "Tartar came under fire", "Kherson was shelled"
+_SUBJECT = re.compile(
+    rf"(?:^|(?<=[.;:] ))(?P<name>{_NAME})\s+(?:came under|was|were|has been|had been)\s+(?:again\s+|heavily\s+|repeatedly\s+)?"
+    rf"(?:shelled|hit|struck|attacked|targeted|bombed|captured|retaken|recaptured|liberated|seized|fired (?:on|at)|under|handed over)",
+    re.M,
+)
+# "the mayor of Melitopol", "the streets of Khartoum"
+_PART_OF = re.compile(
+    rf"(?<![\w\-])(?:mayor|governor|residents|people|streets|centre|center|suburbs|parts|areas|neighbou?rhoods|"
+    rf"outskirts|heart|capital|port|city centre)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
@@ -63,7 +74,7 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
 
     def add(start: int, end: int, feature: str | None, how: str) -> None:
         name = text[start:end].strip(" .,'\u2019")
-        name = re.sub(r"(?:'s|\u2019s)$", "", name)
+        name = re.split(r"(?:'s|\u2019s|s')(?:\s|$)", name)[0]  # "Kherson's Dniprovskyi" -> Kherson
         if not name or name.split()[0].lower().strip(".") in _STOP:
             return
         if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
@@ -87,6 +98,9 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         add(m.start("name"), m.end("name"), None, "pattern")
     for m in _OBJECT.finditer(text):
         add(m.start("name"), m.end("name"), None, "object")
+    for regex in (_SUBJECT, _PART_OF):
+        for m in regex.finditer(text):
+            add(m.start("name"), m.end("name"), None, "pattern")
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     last_end = -1
     for p in found:
