@@ -491,7 +491,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         return res.entry.precision if res else None
 
     if chosen is None and candidates:
-        chosen = min(candidates, key=lambda p: (_SPECIFIC.get(specificity(p), 1), places.resolve(p) is None, p.start))
+        chosen = min(candidates, key=lambda p: (_SPECIFIC.get(specificity(p), 1), p.feature is None,
+                                                places.resolve(p) is None, p.start))
     if chosen is None:
         chosen = next((p for p in doc.places if p.how == "dateline"), None)
     if chosen is None:

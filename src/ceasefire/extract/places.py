@@ -15,8 +15,8 @@ from .lexicon import Lexicon
 REQUIRES = ("sentences", "actors", "claims")
 ASSIGNS = ("places",)
 
-_CAP = r"[A-Z\u00c0-\u017f][\w'\u2019\u00c0-\u017f.\-]*"
-_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:\s+(?:al-|el-|de|du|la|le)?\s*{_CAP}|\s+\d{{2,4}}\b){{0,2}})"
+_CAP = r"[A-Z\u00c0-\u017f][\w'\u2019\u00c0-\u017f\-]*"
+_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:[ \t]+(?:(?:al-|el-|de|du|la|le)[ \t]*)?{_CAP}|[ \t]+\d{{2,4}}\b){{0,2}})"
 _FEATURES_BEFORE = (
     r"village|villages|town|city|settlement|community|district|region|province|oblast|raion|governorate|"
     r"state|county|municipality|area|outskirts|suburb|camp|neighbou?rhood|locality|hamlet|commune|"
@@ -32,7 +32,7 @@ _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])
 _PREP = re.compile(
     rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|towards?|into|from|over|"
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
-    rf"\s+(?:the\s+)?(?P<name>{_NAME})"
+    rf"\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?(?P<name>{_NAME})"
 )
 # the place a strike or a capture lands on: "shelled Kherson", "struck Khan Younis", "took Parukh"
 _OBJECT = re.compile(
@@ -74,7 +74,11 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
 
     def add(start: int, end: int, feature: str | None, how: str) -> None:
         name = text[start:end].strip(" .,'\u2019")
-        name = re.split(r"(?:'s|\u2019s|s')(?:\s|$)", name)[0]  # "Kherson's Dniprovskyi" -> Kherson
+        name = re.split(r"(?:'s|\u2019s)(?=\s|$)|(?<=s)['\u2019](?=\s|$)", name)[0]  # "Kherson's Dniprovskyi" -> Kherson
+        while name and name.split()[0].lower().strip(".") in _STOP and len(name.split()) > 1:
+            first = name.split()[0]
+            start += len(first) + (len(name) - len(name[len(first):].lstrip()) - len(first))
+            name = name[len(first):].lstrip()
         if not name or name.split()[0].lower().strip(".") in _STOP:
             return
         if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
