@@ -50,12 +50,17 @@ def _run(mode: str, kind: str, count: int, queue) -> None:
         n = sum(1 for _ in nlp.pipe((t["text"] for t in texts), batch_size=64))
     else:
         import ceasefire
+        from ceasefire.extract.pipeline import Options
 
-        use_ner = mode == "extract_many --ner"
-        list(ceasefire.extract_many(texts[:5], use_ner=use_ner))  # warm up: load lexicon (and model)
+        options = {
+            "extract_many": Options(),
+            "no gazetteer": Options(use_gazetteer=False),
+            "extract_many --ner": Options(use_ner=True),
+        }[mode]
+        list(ceasefire.extract_many(texts[:5], options=options))  # warm up: load lexicon, index (and model)
         start = time.perf_counter()
         n = 0
-        for result in ceasefire.extract_many(texts, use_ner=use_ner):
+        for result in ceasefire.extract_many(texts, options=options):
             if result.error:
                 raise SystemExit(f"{result.item}: {result.error}")
             n += 1
@@ -100,8 +105,9 @@ def main() -> int:
     for kind, count in (("notes", args.notes), ("articles", args.articles)):
         base = measure("baseline", kind, count)
         ours = measure("extract_many", kind, count)
+        no_gaz = measure("no gazetteer", kind, count)
         with_ner = measure("extract_many --ner", kind, count)
-        for r in (base, ours, with_ner):
+        for r in (base, ours, no_gaz, with_ner):
             r["ratio_to_baseline"] = r["per_s"] / base["per_s"]
             rows.append(r)
     print(f"{'texts':<10}{'run':<20}{'reports':>8}{'seconds':>9}{'reports/s':>11}{'x baseline':>12}{'peak MB':>9}")
@@ -109,7 +115,8 @@ def main() -> int:
         print(f"{r['kind']:<10}{r['mode']:<20}{r['reports']:>8}{r['seconds']:>9.2f}{r['per_s']:>11.1f}"
               f"{r['ratio_to_baseline']:>12.2f}{r['peak_mb']:>9.0f}")
     print("baseline = spaCy nlp.pipe, full pipeline of the same model, same texts; extract_many = ceasefire "
-          "as shipped (rules, no parse); --ner = plus spaCy's recogniser on event sentences without a place")
+          "as shipped (rules and gazetteer, no parse); no gazetteer = without place resolution; "
+          "--ner = plus spaCy's recogniser on event sentences without a place")
     out = {"rows": rows}
     if not args.skip_accuracy:
         out["accuracy_f1"] = accuracy_check()

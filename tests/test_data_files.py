@@ -70,3 +70,14 @@ def test_data_weapon_patterns_compile_and_fill_names(lexicon):
             names.append(entry.name.format(**{k: v for k, v in m.groupdict().items() if v}))
     assert "82mm mortar" in names and "120mm mortar" in names
     assert all(re.compile(r.pattern) for r, _ in lexicon.weapon_patterns)
+
+
+def test_data_places_file_loads_with_coordinates_in_range():
+    from ceasefire.geo.gazetteer import load_place_file, place_files
+
+    entries = load_place_file(place_files()[0])
+    assert any(e["name"] == "Parukh" for e in entries)
+    for e in entries:
+        assert len(e["country"]) == 2
+        if e.get("lat") is not None:
+            assert -90 <= e["lat"] <= 90 and -180 <= e["lon"] <= 180
