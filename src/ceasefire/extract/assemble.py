@@ -58,7 +58,7 @@ def _family(cues: set[str]) -> str | None:
         return "protest"
     if cues & (_VIOLENT_CUES | {"fire", "casualty", "ceasefire"}):
         return "violence"
-    if cues & {"arrest", "agreement", "disrupted", "hq", "looting", "transfer", "change_group"}:
+    if cues & {"arrest", "agreement", "disrupted", "hq", "looting", "transfer", "change_group", "damage"}:
         return "strategic"
     return None
 
@@ -83,9 +83,11 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
     for sent in doc.sentences:
         i = sent.index
         names = {n for n in cues_in.get(i, set())}
-        strong = {n for n in names if n not in ("fire",)}
-        if "fire" in names and not (strong or i in weapon_sentences):
-            names.discard("fire")
+        # "attack", "fire", "blast" count only beside a violent cue, a weapon, a figure or a target
+        supported = bool(names & (_VIOLENT_CUES | {"casualty", "ceasefire"})) or i in weapon_sentences or any(
+            a.sentence == i and (a.role == "target" or a.kind == "civilians") for a in doc.actors)
+        if not supported:
+            names -= {"fire", "blast"}
         family = _family(names)
         own_dates = [d for d in doc.dates if d.sentence == i and not d.background]
         own_places = {p.name for p in doc.places if p.sentence == i and p.how != "dateline"}

@@ -255,7 +255,8 @@ def _first(regex: re.Pattern[str], text: str, a: int, b: int, max_gap: int | Non
 def _after_ok(text: str, a: int, e: int, between: list[str]) -> bool:
     """A bare number after a casualty word counts when it ends the clause ("Fatalities: 2")."""
     rest = text[a:e].lstrip()
-    return (":" in between or not between) and (not rest or rest[0] in ".,;()" or rest.startswith("and "))
+    return (":" in between or not between) and (
+        not rest or rest[0] in ".,;()" or rest.startswith(("and ", "according to", "in total", "so far")))
 
 
 def _who_phrase_end(text: str, end: int, limit: int) -> int:
