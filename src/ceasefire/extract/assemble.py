@@ -54,8 +54,8 @@ class _Draft:
 
 
 def _family(cues: set[str]) -> str | None:
-    if cues & _PROTEST_CUES and not cues & (_VIOLENT_CUES - {"abduction"}):
-        return "protest"
+    if cues & _PROTEST_CUES and not cues & (_VIOLENT_CUES - {"abduction", "clash"}):
+        return "protest"  # "protesters clashed with police" is a riot, not a battle
     if cues & (_VIOLENT_CUES | {"fire", "casualty", "ceasefire"}):
         return "violence"
     if cues & {"arrest", "agreement", "disrupted", "hq", "looting", "transfer", "change_group", "damage"}:
@@ -200,6 +200,8 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         sides = [a.side for a in (actor1, actor2) if a and a.side]
         if gained is None and lost:
             gained = next((s for s in sides if s != lost), None)
+        if gained is None and actor1 is not None and actor1.side and actor1.side != lost:
+            gained = actor1.side
         if lost is None and gained:
             lost = next((s for s in sides if s != gained), None)
         territory = TerritoryChange(place=best.place, gained_by=gained, lost_by=lost)

@@ -19,6 +19,14 @@ ASSIGNS = ("territory",)
 _LOSS = re.compile(r"lost control|withdrew|retreated|pulled out", re.I)
 _FELL = re.compile(r"fell", re.I)
 _AFTER_GAP = 70
+_ENTERED = re.compile(r"entered|rolled into|moved into|marched into", re.I)
+_HANDOVER = re.compile(r"withdr[ae]w|withdrawal|pulled out|handed over|handover|hand back|retreat|without (?:a )?(?:fight|resistance)|under (?:a|the) (?:\w+ ){0,2}(?:deal|agreement|statement)", re.I)
+
+
+def _handover_nearby(doc: Analysis, i: int) -> bool:
+    """A withdrawal or handover told in this sentence or the ones beside it."""
+    lo, hi = max(0, i - 1), min(len(doc.sentences) - 1, i + 1)
+    return any(_HANDOVER.search(doc.sentences[j].text) for j in range(lo, hi + 1))
 # "took Parukh", "captured the last blocks of Bakhmut", "seized the Girkhgiz height"
 _DIRECT = re.compile(
     r"\s+(?:(?:full|complete|effective)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?(?:[a-z\-]+\s+){0,3}?(?:of\s+)?"
@@ -32,6 +40,8 @@ def find_territory(doc: Analysis, lex: Lexicon) -> None:
         if cue.cue != "territory" or cue.unreal or cue.sentence in doc.background:
             continue
         sent = doc.sentences[cue.sentence]
+        if _ENTERED.match(text, cue.start) and not _handover_nearby(doc, cue.sentence):
+            continue  # "entered Jenin" in a raid is no change of control
         after = [p for p in doc.places if p.sentence == cue.sentence and p.how != "dateline"
                  and cue.end <= p.start <= cue.end + _AFTER_GAP]
         if not after:
