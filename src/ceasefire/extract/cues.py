@@ -17,15 +17,17 @@ _LOOKBACK = 32  # characters before a cue searched for threat/negation words
 
 def find_cues(doc: Analysis, lex: Lexicon) -> None:
     text = doc.match_text
-    for sent in doc.sentences:
-        for cue in lex.cues:
-            for m in cue.regex.finditer(text, sent.start, sent.end):
-                window_start = max(sent.start, m.start() - _LOOKBACK)
-                window = text[window_start : m.start()]
-                # only the current clause counts
-                cut = max(window.rfind(","), window.rfind(";"), window.rfind(" and "), window.rfind(" but "))
-                if cut >= 0:
-                    window_start += cut + 1
-                unreal = lex.unreal.search(text, window_start, m.start()) is not None
-                doc.cues.append(CueHit(m.start(), m.end(), sent.index, cue.name, cue.family, cue.weak, unreal))
+    for cue in lex.cues:  # one pass per cue over the whole text; sentences found by bisection
+        for m in cue.regex.finditer(text):
+            sent = doc.sentences[doc.sentence_of(m.start())]
+            if m.end() > sent.end:
+                continue
+            window_start = max(sent.start, m.start() - _LOOKBACK)
+            window = text[window_start : m.start()]
+            # only the current clause counts
+            cut = max(window.rfind(","), window.rfind(";"), window.rfind(" and "), window.rfind(" but "))
+            if cut >= 0:
+                window_start += cut + 1
+            unreal = lex.unreal.search(text, window_start, m.start()) is not None
+            doc.cues.append(CueHit(m.start(), m.end(), sent.index, cue.name, cue.family, cue.weak, unreal))
     doc.cues.sort(key=lambda c: c.start)

@@ -8,9 +8,10 @@ The files live in ``ceasefire/data`` (see their header comments for the format):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
@@ -41,39 +42,114 @@ class Match:
     groups: dict[str, str] = field(default_factory=dict)
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+_JOIN = re.compile(r"(?:[ \t]*[-'\u2019/][ \t]*|[ \t]+|\.)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    starts: list[int]
+    ends: list[int]
+    lower: list[str]
+    exact: list[str]
+    joined: list[bool]  # token i joins token i+1 (only spaces, a hyphen or an apostrophe between)
+    hyphen_before: list[bool]
+
+
+@lru_cache(maxsize=8)
+def tokenize(text: str) -> _Tokens:
+    """Word tokens of a text, cached: every matcher of one report shares one pass."""
+    starts, ends, lower, exact, joined, hyphen = [], [], [], [], [], []
+    prev_end = -1
+    for m in _TOKEN.finditer(text):
+        if starts:
+            gap = text[prev_end : m.start()]
+            joined.append(bool(_JOIN.fullmatch(gap)))
+            hyphen.append(gap == "-")  # "pro-Russian", not "(Wire) - Ukrainian"
+        else:
+            hyphen.append(m.start() > 0 and text[m.start() - 1] == "-")
+        starts.append(m.start())
+        ends.append(m.end())
+        exact.append(m.group())
+        lower.append(m.group().lower())
+        prev_end = m.end()
+    joined.append(False)
+    return _Tokens(starts, ends, lower, exact, joined, hyphen)
+
+
 class AliasMatcher:
     """Finds whole-word occurrences of many aliases at once (plural ``s``/``es`` allowed).
 
-    All-capital aliases of up to five letters (``RSF``, ``IDF``) match case-sensitively;
-    everything else case-insensitively.
+    Aliases are compared token by token (runs of letters and digits; spaces, hyphens and
+    apostrophes between them do not matter), leftmost-longest, through dictionaries: the cost
+    grows with the text, not with the number of aliases. All-capital aliases of up to five
+    letters (``RSF``, ``IDF``) match case-sensitively; everything else ignores case.
     """
 
     def __init__(self, entries: dict[str, Any], plurals: bool = True) -> None:
-        self._lookup = {_key(alias): entry for alias, entry in entries.items()}
-        upper = [a for a in entries if a.isupper() and len(a.replace("-", "")) <= 5]
-        other = [a for a in entries if a not in set(upper)]
-        suffix = r"(?:e?s)?" if plurals else ""
-        self._regexes = []
-        for aliases, flags in ((upper, 0), (other, re.IGNORECASE)):
-            if not aliases:
+        self.plurals = plurals
+        self._lower: dict[tuple[str, ...], Any] = {}
+        self._exact: dict[tuple[str, ...], Any] = {}
+        for alias, entry in entries.items():
+            toks = tuple(t for t in _TOKEN.findall(alias))
+            if not toks:
                 continue
-            body = "|".join(_alias_regex(a) for a in sorted(aliases, key=len, reverse=True))
-            self._regexes.append(re.compile(rf"(?<![\w\-])({body}){suffix}(?![\w\-])", flags))
+            if alias.isupper() and len(alias.replace("-", "")) <= 5:
+                self._exact.setdefault(toks, entry)
+            else:
+                self._lower.setdefault(tuple(t.lower() for t in toks), entry)
+        self._first_lower = {k[0] for k in self._lower}
+        self._first_exact = {k[0] for k in self._exact}
+        self._longest = max((len(k) for k in [*self._lower, *self._exact]), default=1)
+
+    def _variants(self, last: str) -> list[str]:
+        out = [last]
+        if self.plurals:
+            if last.endswith("es"):
+                out.append(last[:-2])
+            if last.endswith("s"):
+                out.append(last[:-1])
+        return out
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         end = len(text) if end is None else end
-        found: list[Match] = []
-        for regex in self._regexes:
-            for m in regex.finditer(text, start, end):
-                entry = self._lookup.get(_key(m.group(1)))
-                if entry is not None:
-                    found.append(Match(m.start(), m.end(), m.group(0), entry))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        last_end = -1
-        for m in found:
-            if m.start >= last_end:
-                last_end = m.end
-                yield m
+        tk = tokenize(text)
+        i = bisect.bisect_left(tk.starts, start)
+        n = bisect.bisect_right(tk.ends, end)
+        lower, exact = tk.lower, tk.exact
+        while i < n:
+            found = None
+            if not tk.hyphen_before[i] and (lower[i] in self._first_lower or exact[i] in self._first_exact
+                                            or (self.plurals and len(lower[i]) > 2 and
+                                                (lower[i][:-1] in self._first_lower or lower[i][:-2] in self._first_lower))):
+                j_max = i
+                while j_max + 1 < n and j_max - i + 1 < self._longest and tk.joined[j_max]:
+                    j_max += 1
+                for j in range(j_max, i - 1, -1):
+                    if j + 1 < len(tk.starts) and tk.hyphen_before[j + 1] and tk.joined[j]:
+                        continue  # "pro-Russian": a match may not stop inside a hyphenated word
+                    head_l = tuple(lower[i:j])
+                    head_e = tuple(exact[i:j])
+                    for last in self._variants(lower[j]):
+                        entry = self._lower.get(head_l + (last,))
+                        if entry is not None:
+                            found = (j, entry)
+                            break
+                    if found is None:
+                        for last in self._variants(exact[j]) if exact[j][:1].isupper() else [exact[j]]:
+                            entry = self._exact.get(head_e + (last,))
+                            if entry is not None:
+                                found = (j, entry)
+                                break
+                    if found is not None:
+                        break
+            if found is None:
+                i += 1
+                continue
+            j, entry = found
+            a, b = tk.starts[i], tk.ends[j]
+            yield Match(a, b, text[a:b], entry)
+            i = j + 1
 
 
 @dataclass(frozen=True, slots=True)
