@@ -20,7 +20,18 @@ _DENY = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismisse
 _NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+(?:of|in|for|and|on|the|de|al-|[A-Z][\w'\u2019.\-]*)){0,7}"
 _AFTER_SAY = re.compile(rf"(?<![\w\-])(?P<verb>{_SAY})(?:\s+(?:on|in)\s+\w+)?\s*,?\s+(?:the\s+|a\s+)?(?P<name>{_NAME})(?=\s*(?:[.,;]|$))")
 _BEFORE_SAY = re.compile(rf"(?P<name>{_NAME})\s+(?:(?:has|have|had|also|later|then|again|on \w+)\s+)?(?P<verb>{_SAY})(?![\w\-])")
-_ACCORDING = re.compile(rf"(?:[Aa]ccording to|[Cc]iting|citing|cited by|quoted by|as reported by)\s+(?:the\s+|a\s+)?(?P<name>{_NAME})")
+_GENERIC = (
+    r"(?:(?:local|security|medical|military|hospital|government|official|humanitarian|health|rescue|emergency|police|"
+    r"aid|village|tribal|community|regional|provincial|district)\s+){0,2}"
+    r"(?:sources|officials|residents|activists|witnesses|eyewitnesses|medics|doctors|authorities|responders|"
+    r"health workers?|workers|leaders|elders|media|monitors|journalists|relatives|survivors)"
+)
+_ACCORDING = re.compile(rf"(?:[Aa]ccording to|[Cc]iting|cited by|quoted by|as reported by)\s+(?:the\s+|a\s+)?(?P<name>{_NAME}|{_GENERIC})")
+_GENERIC_SAY = re.compile(rf"(?<![\w\-])(?P<name>{_GENERIC})\s+(?:\w+\s+)?(?P<verb>said|say|says|reported|told|claimed|added)(?![\w\-])", re.I)
+_TITLES = re.compile(
+    r"^(?:(?:Deputy|Security|Council|Secretary|Defen[cs]e|Health|Foreign|Interior|Prime|Minister|President|Governor|"
+    r"Mayor|Spokes(?:man|woman|person)|Chief|General|Lt\.?|Col\.?|Gen\.?|Major|Commander|Head|Regional|State|Military|"
+    r"Army|Police|Senior|Official|Colonel|Brigadier|Lieutenant|Captain)\s+)+(?=[A-Z][\w\-]+\s+[A-Z])")
 _NOT_A_NAME = {
     "it", "they", "he", "she", "we", "i", "this", "that", "these", "those", "there", "the", "a", "an",
     "in", "on", "at", "later", "earlier", "meanwhile", "however", "but", "and", "officials",
@@ -34,7 +45,7 @@ def find_claims(doc: Analysis, lex: Lexicon) -> None:
         s, e = sent.start, sent.end
         known = list(lex.claimants.finditer(text, s, e))
         found: list[ClaimHit] = []
-        for regex in (_ACCORDING, _BEFORE_SAY, _AFTER_SAY):
+        for regex in (_ACCORDING, _BEFORE_SAY, _AFTER_SAY, _GENERIC_SAY):
             for m in regex.finditer(text, s, e):
                 verb = (m.groupdict().get("verb") or "").lower()
                 a, b = m.start("name"), m.end("name")
@@ -64,12 +75,15 @@ def _known_in(known, a: int, b: int) -> str | None:
 
 
 def _clean(name: str) -> str | None:
-    name = re.sub(r"^(?:The|A|An)\s+", "", name.strip())
+    name = re.sub(r"^(?:The|A|An|the|a|an)\s+", "", name.strip())
+    name = _TITLES.sub("", name)
     name = re.sub(r"(?:\s+(?:of|in|for|and|on|the|de))+$", "", name)
     name = name.rstrip(".'\u2019")
     if name.endswith("'s") or name.endswith("\u2019s"):
         return None
     words = name.split()
-    if not words or words[0].lower() in _NOT_A_NAME or len(name) < 3:
+    if not words or (words[0].lower() in _NOT_A_NAME and len(words) == 1) or len(name) < 3:
+        return None
+    if words[0].lower() in _NOT_A_NAME and words[0][0].isupper():
         return None
     return name
