@@ -525,6 +525,9 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     if chosen.admin and not admin1 and not admin2:
         if precision in ("town", "exact"):
             admin1 = chosen.admin
+    if res is None and precision != "country":
+        # not in the gazetteer: keep the name as written, claim no more than the country
+        precision = "country" if country else None
     return Location(name=chosen.name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
 
 
