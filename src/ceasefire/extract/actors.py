@@ -75,7 +75,8 @@ def find_actors(doc: Analysis, lex: Lexicon) -> None:
         hits.append(hit)
 
     for m in lex.named_actors.finditer(text):
-        add(ActorHit(m.start, m.end, doc.sentence_of(m.start), m.entry.name, m.entry.side, m.entry.kind))
+        add(ActorHit(m.start, m.end, doc.sentence_of(m.start), m.entry.name, m.entry.side, m.entry.kind,
+                     country=m.entry.country))
     follow = re.compile(rf"\s+(?:(?:{_FORCE_MODIFIERS}|(?-i:[A-Z][\w\-]*))\s+){{0,3}}(?P<noun>" + "|".join(
         f"(?P<{k.replace(' ', '_')}>{v})" for k, v in _FORCE_NOUNS.items()) + r")(?![\w\-])", re.I)
     for m in lex.demonyms.finditer(text):

@@ -450,6 +450,8 @@ class _PlaceResolver:
             side = lex.sides.get(a.side or "")
             if side and side.country:
                 votes[side.country] += 1
+            elif a.country:  # a named group's home country ("Comando Vermelho" -> BR)
+                votes[a.country] += 1
         for m in lex.demonyms.finditer(doc.match_text):
             if m.entry.country:
                 votes[m.entry.country] += 1
@@ -495,8 +497,13 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         return res.entry.precision if res else None
 
     if chosen is None and candidates:
-        chosen = min(candidates, key=lambda p: (_SPECIFIC.get(specificity(p), 1), p.feature is None,
-                                                places.resolve(p) is None, p.start))
+        def rank(p: PlaceHit):
+            unresolved = places.resolve(p) is None
+            # a camp or neighbourhood the gazetteer lacks yields to a resolved town beside it
+            sub_town = unresolved and _PRECISION.get(p.feature or "") == "exact"
+            return (sub_town, _SPECIFIC.get(specificity(p), 1), p.feature is None, unresolved, p.start)
+
+        chosen = min(candidates, key=rank)
     if chosen is None:
         chosen = next((p for p in doc.places if p.how == "dateline"), None)
     if chosen is None:

@@ -53,6 +53,7 @@ class ActorHit(Hit):
     side: str | None
     kind: str
     role: str | None = None  # agent | target | claimant | victim
+    country: str | None = None  # where a named group operates (actors.yaml)
 
 
 @dataclass(slots=True)

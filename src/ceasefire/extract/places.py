@@ -30,7 +30,7 @@ _FEATURES_AFTER = (
 _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
 _PREP = re.compile(
-    rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|towards?|into|from|over|"
+    rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|through|towards?|into|from|over|between|"
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
     rf"\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?(?P<name>{_NAME})"
 )
@@ -46,14 +46,18 @@ _SUBJECT = re.compile(
     rf"(?:shelled|hit|struck|attacked|targeted|bombed|captured|retaken|recaptured|liberated|seized|fired (?:on|at)|under|handed over)",
     re.M,
 )
+# "Gwoza (Borno)": a name with its province in brackets is a place, whatever precedes it
+_WITH_ADMIN = re.compile(rf"(?<![\w\-])(?P<name>{_NAME})[ \t]*\((?P<admin>[A-Z][a-z][\w'\u2019\-]*(?:[ \t-]+[A-Z][\w'\u2019\-]*){{0,3}})\)")
+# "MNDAA-held Lashio", "Russian-occupied Donetsk"
+_HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})")
 # "the mayor of Melitopol", "the streets of Khartoum"
 _PART_OF = re.compile(
     rf"(?<![\w\-])(?:mayor|governor|residents|people|streets|centre|center|suburbs|parts|areas|neighbou?rhoods|"
-    rf"outskirts|heart|capital|port|city centre)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
+    rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
-    r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?)?\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
+    r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
 )
 _ADMIN = re.compile(rf"\s*\((?P<admin>{_NAME})\)|(?:\s+(?:community|village|town|settlement))?\s+of\s+(?:the\s+)?(?P<admin3>{_CAP})\s+(?:region|district|province|oblast|raion)\b|,\s+(?P<admin2>{_CAP}(?:\s+{_CAP})?)\s+(?:region|province|district|oblast|governorate|state|raion)\b")
 _STOP = {
@@ -102,7 +106,7 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         add(m.start("name"), m.end("name"), None, "pattern")
     for m in _OBJECT.finditer(text):
         add(m.start("name"), m.end("name"), None, "object")
-    for regex in (_SUBJECT, _PART_OF):
+    for regex in (_SUBJECT, _PART_OF, _WITH_ADMIN, _HELD):
         for m in regex.finditer(text):
             add(m.start("name"), m.end("name"), None, "pattern")
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))

@@ -61,6 +61,7 @@ def resolve_place(
     if not found:
         return None
     admin_key = normalize_name(admin_hint) if admin_hint else None
+    unique = len({(c.country, c.name) for c in found}) == 1
     scored = []
     for c in found:
         s = 0.0
@@ -69,11 +70,14 @@ def resolve_place(
                 s += max(1.5, 3.0 - 0.5 * context.index(c.country))
             elif c.country in nearby:
                 s += 1.0
-            elif not (c.main_name and c.population >= 200_000):
-                continue
-            else:
+            elif c.main_name and c.population >= 200_000:
                 s -= 2.0
-        elif c.population < 5_000 and not c.source.startswith("places:") and c.feature != "COUNTRY":
+            elif unique and c.population >= 1_000:
+                s -= 2.5  # the only place of that name anywhere: a fair bet, with less weight
+            else:
+                continue
+        elif not (c.population >= 100_000 or (unique and c.population >= 5_000) or c.source.startswith("places:")
+                  or c.feature == "COUNTRY"):
             continue
         if admin_key and any(admin_key and admin_key in normalize_name(a or "") for a in (c.admin1, c.admin2)):
             s += 2.0
