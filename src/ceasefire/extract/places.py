@@ -83,7 +83,10 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
             first = name.split()[0]
             start += len(first) + (len(name) - len(name[len(first):].lstrip()) - len(first))
             name = name[len(first):].lstrip()
-        if not name or name.split()[0].lower().strip(".") in _STOP:
+        held = re.match(r"[\w\-]+-(?:held|controlled|occupied|besieged)\s+", name)
+        if held:
+            start, name = start + held.end(), name[held.end():]
+        if not name or not name[0].isalpha() or name.split()[0].lower().strip(".") in _STOP:
             return
         if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
             return

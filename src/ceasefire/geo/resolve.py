@@ -62,6 +62,7 @@ def resolve_place(
         return None
     admin_key = normalize_name(admin_hint) if admin_hint else None
     unique = len({(c.country, c.name) for c in found}) == 1
+    bordering = set().union(*(gaz.neighbours(c) for c in context)) if context else set()
     scored = []
     for c in found:
         s = 0.0
@@ -70,10 +71,10 @@ def resolve_place(
                 s += max(1.5, 3.0 - 0.5 * context.index(c.country))
             elif c.country in nearby:
                 s += 1.0
-            elif c.main_name and c.population >= 200_000:
+            elif c.country in bordering and c.population >= 1_000:
+                s -= 1.0  # across a border from the report's countries ("Mandera", with al-Shabaab)
+            elif c.main_name and c.population >= 1_000_000:
                 s -= 2.0
-            elif unique and c.population >= 1_000:
-                s -= 2.5  # the only place of that name anywhere: a fair bet, with less weight
             else:
                 continue
         elif not (c.population >= 100_000 or (unique and c.population >= 5_000) or c.source.startswith("places:")
