@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from typing import IO, Sequence
 
 from . import __version__
 from .api import extract_many
-from .errors import CeasefireError
-from .extract.lexicon import lexicon_for
+from .errors import CeasefireError, InputError
+from .extract.lexicon import default_lexicon, lexicon_for
 from .io import acled_row, csv_writer, format_table, read_items
 from .models import event_json_schema
 
@@ -88,12 +89,49 @@ def build_parser() -> argparse.ArgumentParser:
     gl.add_argument("name")
     gl.add_argument("--country", metavar="XX", help="only this ISO alpha-2 country")
     gsub.add_parser("info", help="where the index in use is and what it holds", description="Print the active index path and its contents.")
+    ing = commands.add_parser(
+        "ingest",
+        help="code reports from files, folders, batches, HTML, feeds or URLs into the event store",
+        description="Code every report of the sources and store it with its events, merging reports of the same "
+        "incident. Sources: .txt files, folders, .jsonl/.csv batches, .html pages, RSS/Atom feeds (file or URL), "
+        "http(s) URLs. Ingesting the same report again changes nothing.",
+    )
+    ing.add_argument("sources", nargs="+", metavar="SOURCE")
+    _db_option(ing)
+    ing.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for sources that carry none")
+    ing.add_argument("--source", metavar="NAME", help="outlet name for sources that carry none")
+    ing.add_argument("--allow-private", action="store_true", help="allow fetching from loopback/private addresses")
+    ing.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds per URL (default 20)")
+    ing.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="size limit per URL")
+    ing.add_argument("--processes", "-j", type=int, default=1, metavar="N")
+    evs = commands.add_parser(
+        "events", help="list merged events from the store",
+        description="List merged events from the store, newest first, filtered by date, country, type or box.")
+    _db_option(evs)
+    _filter_options(evs)
+    evs.add_argument("--format", choices=("table", "jsonl", "csv", "geojson"), help="default: table on a terminal, else jsonl")
+    exp = commands.add_parser(
+        "export", help="export the store's events (ACLED-style CSV, GeoJSON, JSON Lines, Parquet)",
+        description="Write every event of the store (or those the filters select) in one format.")
+    _db_option(exp)
+    _filter_options(exp)
+    exp.add_argument("--format", required=True, choices=("acled-csv", "geojson", "jsonl", "parquet"))
+    exp.add_argument("--out", metavar="FILE", help="output file (required for parquet; default: standard output)")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
     return parser
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    try:
+        return _main(argv, stdout, stderr)
+    except BrokenPipeError:  # `ceasefire events | head`: the reader left; that is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = build_parser().parse_args(argv)
@@ -102,6 +140,12 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return 0
     if args.command == "evaluate":
         return _evaluate(args, out, err)
+    if args.command in ("ingest", "events", "export"):
+        try:
+            return {"ingest": _ingest, "events": _events, "export": _export}[args.command](args, out, err)
+        except CeasefireError as exc:
+            err.write(f"ceasefire: error: {exc}\n")
+            return 2
     if args.command == "gazetteer":
         try:
             return _gazetteer(args, out, err)
@@ -171,6 +215,92 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     for failure in result.failures:
         err.write(f"ceasefire: {failure}\n")
     return 1 if result.failures else 0
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", default=os.environ.get("CEASEFIRE_DB", "sqlite:///ceasefire.db"),
+                        help="sqlite:///FILE or postgresql://USER@HOST/DB (default: $CEASEFIRE_DB or sqlite:///ceasefire.db)")
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="YYYY-MM-DD")
+    parser.add_argument("--until", metavar="YYYY-MM-DD")
+    parser.add_argument("--country", metavar="XX", help="ISO 3166-1 alpha-2 code")
+    parser.add_argument("--type", metavar="SUB_EVENT_TYPE", help="ACLED sub-event type, e.g. 'Armed clash'")
+    parser.add_argument("--bbox", metavar="W,S,E,N", help="longitude/latitude box")
+    parser.add_argument("--limit", type=int, metavar="N")
+
+
+def _event_filter(args: argparse.Namespace):
+    from .io import parse_date
+    from .store import EventFilter
+
+    bbox = None
+    if args.bbox:
+        try:
+            bbox = tuple(float(x) for x in args.bbox.split(","))
+            assert len(bbox) == 4
+        except (ValueError, AssertionError):
+            raise InputError(f"--bbox {args.bbox!r}: give four numbers W,S,E,N") from None
+    return EventFilter(
+        since=parse_date(args.since, "--since") if args.since else None,
+        until=parse_date(args.until, "--until") if args.until else None,
+        country=args.country, sub_event_type=args.type, bbox=bbox, limit=args.limit)
+
+
+def _ingest(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .sources import FetchPolicy, read_sources
+    from .store import Store
+    from .store.ingest import ingest
+
+    store = Store.open(args.db)
+    policy = FetchPolicy(timeout=args.timeout, max_bytes=args.max_bytes, allow_private=args.allow_private)
+    items = read_sources(args.sources, published=args.published, source=args.source, policy=policy)
+    tty = err.isatty()
+
+    def on_item(summary, item: str, error: str | None) -> None:
+        if error is not None:
+            err.write(("\r" if tty else "") + f"ceasefire: {error if error.startswith(item) else item + ': ' + error}\n")
+        if tty:
+            err.write(f"\r{summary.read} read, {summary.new} new, {summary.failed} failed")
+            err.flush()
+
+    summary = ingest(items, store, n_process=args.processes, on_item=on_item)
+    if tty:
+        err.write("\n")
+    out.write(summary.line() + "\n")
+    return 1 if summary.failed else 0
+
+
+def _events(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .store import Store
+    from .store.export import write_events
+
+    store = Store.open(args.db)
+    fmt = args.format or ("table" if out.isatty() else "jsonl")
+    write_events(store.query_events(_event_filter(args)), fmt, out, default_lexicon().actor_kinds)
+    return 0
+
+
+def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .store import Store
+    from .store.export import write_events, write_parquet
+
+    store = Store.open(args.db)
+    records = store.query_events(_event_filter(args))
+    if args.format == "parquet":
+        if not args.out:
+            raise InputError("--format parquet needs --out FILE")
+        n = write_parquet(records, args.out)
+        out.write(f"wrote {n} events to {args.out}\n")
+        return 0
+    fmt = {"acled-csv": "csv"}.get(args.format, args.format)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            write_events(records, fmt, handle, default_lexicon().actor_kinds)
+    else:
+        write_events(records, fmt, out, default_lexicon().actor_kinds)
+    return 0
 
 
 def _gazetteer(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

@@ -8,7 +8,8 @@
     │   ├── ReportTooLargeError
     │   └── InvalidDateError
     ├── ModelError          no usable spaCy model is installed
-    └── GazetteerError      the place index or a GeoNames file is missing or corrupt
+    ├── GazetteerError      the place index or a GeoNames file is missing or corrupt
+    └── StoreError          the event store cannot be opened or written
 
 The CLI turns them into a message naming the item and a non-zero exit status.
 """
@@ -49,4 +50,8 @@ class ModelError(CeasefireError):
 
 
 class GazetteerError(CeasefireError):
+    pass
+
+
+class StoreError(CeasefireError):
     pass

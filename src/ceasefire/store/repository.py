@@ -1,0 +1,298 @@
+"""The store: the only module that talks SQL. SQLite (a file, WAL) or PostgreSQL, by URL.
+
+    store = Store.open("sqlite:///events.db")          # or postgresql://user@host/db
+    outcome = store.add_report(report, events)          # one transaction per report
+    rows = store.query_events(EventFilter(country="AZ"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..models import Event, Report
+from . import merge
+from .tables import actors, claims, events, mentions, places, report_copies, reports, sources
+
+DEFAULT_URL = "sqlite:///ceasefire.db"
+CLAIM_FIELDS = ("sub_event_type", "date", "location", "actor1", "actor2", "fatalities", "wounded", "claimed_by", "denied_by")
+
+
+def normalize_url(url: str) -> str:
+    """A database URL SQLAlchemy understands: postgresql:// uses psycopg (version 3)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:  # a bare path is an SQLite file
+        return f"sqlite:///{url}"
+    return url
+
+
+def text_hashes(text: str) -> tuple[str, str | None]:
+    """Hashes of a text's normalised words: the whole, and the body without its first paragraph
+    (so that a syndicated copy under another headline or dateline is recognised)."""
+    def norm(t: str) -> str:
+        t = unicodedata.normalize("NFKC", t).lower()
+        return " ".join(re.findall(r"\w+", t))
+
+    full = hashlib.sha1(norm(text).encode()).hexdigest()
+    paragraphs = [p for p in re.split(r"\n\s*\n|\n", text.strip()) if p.strip()]
+    body = hashlib.sha1(norm("\n".join(paragraphs[1:])).encode()).hexdigest() if len(paragraphs) >= 3 else None
+    return full, body
+
+
+@dataclass
+class IngestOutcome:
+    status: str  # new | duplicate | copy
+    report_id: int | None = None
+    events_created: int = 0
+    events_merged: int = 0
+
+
+@dataclass
+class EventFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    country: str | None = None
+    sub_event_type: str | None = None
+    event_type: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass
+class Store:
+    engine: Engine
+    url: str
+    _source_ids: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL, migrate: bool = True) -> Store:
+        url = normalize_url(url)
+        try:
+            if url.startswith("sqlite"):
+                engine = create_engine(url, connect_args={"timeout": 30})
+
+                @event.listens_for(engine, "connect")
+                def _sqlite_pragmas(dbapi_conn, _record):  # WAL: a reader and a writer at once
+                    cur = dbapi_conn.cursor()
+                    cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute("PRAGMA synchronous=NORMAL")
+                    cur.execute("PRAGMA foreign_keys=ON")
+                    cur.execute("PRAGMA busy_timeout=30000")
+                    cur.close()
+            else:
+                engine = create_engine(url, pool_pre_ping=True)
+            store = cls(engine, url)
+            if migrate:
+                store.migrate()
+            return store
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {_safe(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
+
+    def migrate(self) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(str(resources.files("ceasefire.store").joinpath("migrations")))))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # ------------------------------------------------------------------ writing
+
+    def add_report(self, report: Report, found: list[Event]) -> IngestOutcome:
+        """Store one report and its events in one transaction, merging them into known incidents."""
+        full, body = text_hashes(report.text)
+        try:
+            with self.engine.begin() as conn:
+                return self._add(conn, report, found, full, body)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{report.id}: could not be stored: {str(exc).splitlines()[0]}") from None
+
+    def _add(self, conn: Connection, report: Report, found: list[Event], full: str, body: str | None) -> IngestOutcome:
+        if report.url and conn.execute(select(report_copies.c.id).where(report_copies.c.url == report.url)).first():
+            return IngestOutcome("duplicate")
+        hashes = [h for h in (full, body) if h]
+        existing = conn.execute(
+            select(reports.c.id).where(reports.c.content_hash.in_(hashes) | reports.c.body_hash.in_(hashes)).limit(1)
+        ).first()
+        source_id = self._source_id(conn, report.source)
+        if existing is not None:
+            have = conn.execute(select(report_copies.c.id).where(
+                report_copies.c.report_id == existing.id, report_copies.c.source_id == source_id)).first()
+            if have is not None and not report.url:
+                return IngestOutcome("duplicate", existing.id)
+            conn.execute(insert(report_copies).values(report_id=existing.id, source_id=source_id, url=report.url))
+            for (event_id,) in conn.execute(select(mentions.c.event_id).where(mentions.c.report_id == existing.id).distinct()):
+                self._rebuild_event(conn, event_id)
+            return IngestOutcome("copy", existing.id)
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        report_id = conn.execute(insert(reports).values(
+            report_key=report.id, source_id=source_id, url=report.url, published=report.published, language="en",
+            content_hash=full, body_hash=body, text=report.text, ingested_at=now)).inserted_primary_key[0]
+        conn.execute(insert(report_copies).values(report_id=report_id, source_id=source_id, url=report.url))
+        outcome = IngestOutcome("new", report_id)
+        for ev in found:
+            record = ev.to_json_dict()
+            target = merge.best_match(record, report_id, self._candidates(conn, record))
+            if target is None:
+                event_id = conn.execute(insert(events).values(
+                    **self._event_columns(conn, record), event_uid=ev.event_id, record=json.dumps(record),
+                    created_at=now, updated_at=now, number_of_sources=1)).inserted_primary_key[0]
+                outcome.events_created += 1
+            else:
+                event_id = target.event_id
+                outcome.events_merged += 1
+            mention_id = conn.execute(insert(mentions).values(
+                event_id=event_id, report_id=report_id, record=json.dumps(record))).inserted_primary_key[0]
+            conn.execute(insert(claims), [
+                {"event_id": event_id, "mention_id": mention_id, "source": report.source, "field": f,
+                 "value": json.dumps(record.get(f))} for f in CLAIM_FIELDS])
+            self._rebuild_event(conn, event_id)
+        return outcome
+
+    def _source_id(self, conn: Connection, name: str | None) -> int | None:
+        if not name:
+            return None
+        row = conn.execute(select(sources.c.id).where(sources.c.name == name)).first()
+        if row is not None:
+            return row.id
+        return conn.execute(insert(sources).values(name=name)).inserted_primary_key[0]
+
+    def _candidates(self, conn: Connection, record: dict) -> list[merge.Candidate]:
+        day = dt.date.fromisoformat(record["date"])
+        window = and_(events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
+        country = (record.get("location") or {}).get("country")
+        query = select(events.c.id, events.c.record).where(window)
+        if country:
+            query = query.where((events.c.country == country) | (events.c.country.is_(None)))
+        out = []
+        for row in conn.execute(query.limit(500)):
+            rows = conn.execute(select(mentions.c.report_id, mentions.c.record).where(mentions.c.event_id == row.id)).all()
+            words: set[str] = set()
+            for m in rows:
+                words |= merge.words_of(json.loads(m.record))
+            out.append(merge.Candidate(row.id, json.loads(row.record), {m.report_id for m in rows}, words))
+        return out
+
+    def _rebuild_event(self, conn: Connection, event_id: int) -> None:
+        rows = conn.execute(
+            select(mentions.c.record, mentions.c.report_id).where(mentions.c.event_id == event_id).order_by(mentions.c.id)
+        ).all()
+        records = [json.loads(r.record) for r in rows]
+        report_ids = sorted({r.report_id for r in rows})
+        outlets = conn.execute(
+            select(sources.c.name).select_from(report_copies.join(sources, report_copies.c.source_id == sources.c.id))
+            .where(report_copies.c.report_id.in_(report_ids))
+        ).scalars().all()
+        merged = merge.reconcile(records, list(outlets))
+        merged["number_of_sources"] = max(len(set(outlets)), len(report_ids))
+        merged["reports"] = len(report_ids)
+        cols = self._event_columns(conn, merged)
+        conn.execute(update(events).where(events.c.id == event_id).values(
+            **cols, record=json.dumps(merged), number_of_sources=merged["number_of_sources"],
+            contested=merged["contested"], updated_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+
+    def _event_columns(self, conn: Connection, record: dict) -> dict:
+        loc = record.get("location") or {}
+        fat = record.get("fatalities") or {}
+        wnd = record.get("wounded") or {}
+        return {
+            "event_type": record["event_type"], "sub_event_type": record["sub_event_type"],
+            "date": dt.date.fromisoformat(record["date"]), "date_precision": record.get("date_precision", "day"),
+            "place_id": self._place_id(conn, loc) if loc.get("name") else None,
+            "location": loc.get("name"), "country": loc.get("country"), "admin1": loc.get("admin1"),
+            "lat": loc.get("lat"), "lon": loc.get("lon"), "geo_precision": loc.get("precision"),
+            "actor1_id": self._actor_id(conn, record.get("actor1")), "actor2_id": self._actor_id(conn, record.get("actor2")),
+            "actor1_side": (record.get("actor1") or {}).get("side"), "actor2_side": (record.get("actor2") or {}).get("side"),
+            "fatalities_low": fat.get("low"), "fatalities_best": fat.get("best"), "fatalities_high": fat.get("high"),
+            "wounded_low": wnd.get("low"), "wounded_best": wnd.get("best"), "wounded_high": wnd.get("high"),
+            "ceasefire_violation": bool(record.get("ceasefire_violation")),
+        }
+
+    def _place_id(self, conn: Connection, loc: dict) -> int:
+        row = conn.execute(select(places.c.id).where(places.c.name == loc["name"], places.c.country.is_(loc.get("country"))
+                                                     if loc.get("country") is None else places.c.country == loc["country"])).first()
+        if row is not None:
+            return row.id
+        return conn.execute(insert(places).values(name=loc["name"], country=loc.get("country"), admin1=loc.get("admin1"),
+                                                  lat=loc.get("lat"), lon=loc.get("lon"))).inserted_primary_key[0]
+
+    def _actor_id(self, conn: Connection, actor: dict | None) -> int | None:
+        if not actor:
+            return None
+        row = conn.execute(select(actors.c.id).where(actors.c.name == actor["name"])).first()
+        if row is not None:
+            return row.id
+        return conn.execute(insert(actors).values(name=actor["name"], side=actor.get("side"),
+                                                  kind=actor.get("kind"))).inserted_primary_key[0]
+
+    # ------------------------------------------------------------------ reading
+
+    def query_events(self, flt: EventFilter = EventFilter()) -> Iterator[dict]:
+        """Merged events as records (newest first), filtered through indexed columns."""
+        query = select(events.c.id, events.c.record, events.c.number_of_sources).order_by(events.c.date.desc(), events.c.id)
+        conditions = []
+        if flt.since:
+            conditions.append(events.c.date >= flt.since)
+        if flt.until:
+            conditions.append(events.c.date <= flt.until)
+        if flt.country:
+            conditions.append(events.c.country == flt.country.upper())
+        if flt.sub_event_type:
+            conditions.append(events.c.sub_event_type == flt.sub_event_type)
+        if flt.event_type:
+            conditions.append(events.c.event_type == flt.event_type)
+        if flt.bbox:
+            min_lon, min_lat, max_lon, max_lat = flt.bbox
+            conditions += [events.c.lon >= min_lon, events.c.lon <= max_lon, events.c.lat >= min_lat, events.c.lat <= max_lat]
+        if conditions:
+            query = query.where(and_(*conditions))
+        if flt.limit:
+            query = query.limit(flt.limit).offset(flt.offset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                record = json.loads(row.record)
+                record["store_id"] = row.id
+                yield record
+
+    def mentions_of(self, store_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(mentions.c.record, reports.c.report_key, reports.c.url, reports.c.published)
+                .select_from(mentions.join(reports, mentions.c.report_id == reports.c.id))
+                .where(mentions.c.event_id == store_id).order_by(mentions.c.id)).all()
+        return [dict(json.loads(r.record), report_key=r.report_key, url=r.url) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for name, t in (("reports", reports), ("report_copies", report_copies), ("events", events),
+                                    ("mentions", mentions), ("claims", claims), ("sources", sources))}
+
+    def dump(self) -> dict[str, list]:
+        """Every row of the data tables, ordered, without timestamps (to compare two stores)."""
+        out = {}
+        with self.engine.connect() as conn:
+            for name, t in (("reports", reports), ("report_copies", report_copies), ("events", events),
+                            ("mentions", mentions), ("claims", claims), ("sources", sources)):
+                cols = [c for c in t.c if c.name not in ("ingested_at", "created_at", "updated_at")]
+                out[name] = [tuple(r) for r in conn.execute(select(*cols).order_by(t.c.id))]
+        return out
+
+
+def _safe(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)

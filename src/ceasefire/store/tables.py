@@ -1,0 +1,121 @@
+"""The store's tables (SQLAlchemy Core). Migrations in ``migrations/`` create and change them.
+
+    sources        outlets and authors, by name
+    reports        one row per distinct text (content hash), with its first outlet and URL
+    report_copies  every outlet/URL that carried a report (syndicated wire copies included)
+    events         the merged incidents, with reconciled fields and the number of sources
+    mentions       what one report says of one event: the extractor's record, evidence included
+    claims         each source's value for each contested field (fatalities, wounded, actors, type, date, place)
+    places, actors normalised entities the events point to
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+)
+
+reports = Table(
+    "reports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_key", String(300), nullable=False),
+    Column("source_id", ForeignKey("sources.id"), nullable=True),
+    Column("url", String(2000), nullable=True),
+    Column("published", Date, nullable=False),
+    Column("language", String(12), nullable=True),
+    Column("content_hash", String(40), nullable=False, unique=True),
+    Column("body_hash", String(40), nullable=True, index=True),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+report_copies = Table(
+    "report_copies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=True),
+    Column("url", String(2000), nullable=True, unique=True),
+)
+
+places = Table(
+    "places", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("country", String(2), nullable=True),
+    Column("admin1", String(200), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    UniqueConstraint("name", "country", name="uq_places_name_country"),
+)
+
+actors = Table(
+    "actors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("side", String(120), nullable=True),
+    Column("kind", String(60), nullable=True),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_uid", String(40), nullable=False, unique=True),
+    Column("event_type", String(60), nullable=False),
+    Column("sub_event_type", String(60), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("date_precision", String(10), nullable=False),
+    Column("place_id", ForeignKey("places.id"), nullable=True),
+    Column("location", String(300), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("admin1", String(200), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("geo_precision", String(12), nullable=True),
+    Column("actor1_id", ForeignKey("actors.id"), nullable=True),
+    Column("actor2_id", ForeignKey("actors.id"), nullable=True),
+    Column("actor1_side", String(120), nullable=True),
+    Column("actor2_side", String(120), nullable=True),
+    Column("fatalities_low", Integer, nullable=True),
+    Column("fatalities_best", Integer, nullable=True),
+    Column("fatalities_high", Integer, nullable=True),
+    Column("wounded_low", Integer, nullable=True),
+    Column("wounded_best", Integer, nullable=True),
+    Column("wounded_high", Integer, nullable=True),
+    Column("ceasefire_violation", Boolean, nullable=False, default=False),
+    Column("contested", Boolean, nullable=False, default=False),
+    Column("number_of_sources", Integer, nullable=False, default=1),
+    Column("record", Text, nullable=False),  # the reconciled event as JSON (schema of models.Event plus sources)
+    Column("review_state", String(20), nullable=False, default="machine"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_events_date", events.c.date)
+Index("ix_events_country_date", events.c.country, events.c.date)
+Index("ix_events_type_date", events.c.sub_event_type, events.c.date)
+Index("ix_events_lat_lon", events.c.lat, events.c.lon)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("record", Text, nullable=False),  # models.Event JSON from the extractor, with evidence spans
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mention_id", ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(300), nullable=True),
+    Column("field", String(40), nullable=False),
+    Column("value", Text, nullable=True),  # JSON
+)
