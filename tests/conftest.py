@@ -59,3 +59,44 @@ def one(code):
         return events[0]
 
     return _one
+
+
+# ------------------------------------------------------------------ stores
+
+PG_ADMIN_URL = os.environ.get("CEASEFIRE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_admin():
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL is required in CI and is not reachable at {PG_ADMIN_URL}: {exc}") from exc
+        pytest.skip(f"no PostgreSQL server at {PG_ADMIN_URL} ({exc}); set CEASEFIRE_TEST_PG to test against one")
+
+
+@pytest.fixture
+def pg_database():
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    import uuid
+
+    admin = _pg_admin()
+    name = f"ceasefire_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Every store test runs on a real SQLite file and on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield request.getfixturevalue("pg_database")

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
     ev.add_argument("--errors", action="store_true", help="also list, per report, the fields that were wrong")
+    ev.add_argument("--merge", action="store_true",
+                    help="the gold files label reports by incident (tests/gold/merge.jsonl): score how the store merges them")
+    ev.add_argument("--db", metavar="URL", help="with --merge: the (empty) store to use; default a temporary SQLite file")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.add_argument("--ner", action="store_true", help="also run spaCy's entity recogniser, as `extract --ner`")
     ev.add_argument("--processes", "-j", type=int, default=1, metavar="N")
@@ -202,6 +205,15 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except (OSError, ValueError) as exc:
         err.write(f"ceasefire: error: {exc}\n")
         return 2
+    if args.merge:
+        from .evaluate import evaluate_merge
+
+        merged = evaluate_merge(gold, args.db)
+        out.write(merged.table() + "\n")
+        if args.errors:
+            for row in merged.reconciled:
+                out.write(json.dumps(row) + "\n")
+        return 0
     result = evaluate(gold, n_process=args.processes, use_ner=args.ner)
     if args.json:
         scores = {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -281,3 +281,81 @@ def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = False
         if progress:
             progress(n)
     return result
+
+
+# ------------------------------------------------------------------ merging across reports
+
+
+@dataclass
+class MergeEvaluation:
+    """Pairwise scores of the clustering of reports into incidents."""
+
+    pairs: Score
+    reports: int
+    incidents: int
+    events: int
+    unplaced: list[str]  # reports that produced no event
+    reconciled: list[dict]  # per gold incident: the event it became, with its counts and sources
+
+    def table(self) -> str:
+        p = self.pairs
+        return (f"{self.reports} reports of {self.incidents} incidents -> {self.events} stored events\n"
+                f"pairwise precision {p.precision:.3f}  recall {p.recall:.3f}  F1 {p.f1:.3f}  "
+                f"(tp {p.tp}, fp {p.fp}, fn {p.fn}); reports with no event: {len(self.unplaced)}")
+
+
+def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> MergeEvaluation:
+    """Ingest the gold reports (in publication order) into a store and score the incidents it
+    forms against the gold incident labels, pair by pair: a pair of reports told of the same
+    incident is a true positive when both joined the same stored event."""
+    import itertools
+    import tempfile
+
+    from .api import extract_many
+    from .extract.pipeline import make_report
+    from .store import Store
+
+    ordered = sorted(gold_reports, key=lambda r: (r["published"], r["id"]))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(db_url or f"sqlite:///{tmp}/merge.db")
+        reports = [make_report(r["text"], r["published"], source=r.get("source"), report_id=r["id"], url=r.get("url"))
+                   for r in ordered]
+        for result in extract_many(reports):
+            store.add_report(result.report, result.events)
+        joined = store.report_events()
+        records = {r["event_id"]: r for r in store.query_events()}
+        store.engine.dispose()
+    cluster = {r["id"]: (joined.get(r["id"]) or [f"none:{r['id']}"])[0] for r in ordered}
+    copy_of = {}  # syndicated copies store no mention of their own: they share their original's event
+    by_hash: dict[str, str] = {}
+    from .store.repository import text_hashes
+
+    for r in ordered:
+        full, body = text_hashes(r["text"])
+        original = by_hash.get(full) or (by_hash.get(body) if body else None)
+        if original and r["id"] not in joined:
+            copy_of[r["id"]] = original
+        by_hash.setdefault(full, r["id"])
+        if body:
+            by_hash.setdefault(body, r["id"])
+    for rid, original in copy_of.items():
+        cluster[rid] = cluster[original]
+    pairs = Score()
+    for a, b in itertools.combinations(ordered, 2):
+        same_gold = a["incident"] == b["incident"]
+        same_pred = cluster[a["id"]] == cluster[b["id"]] and not cluster[a["id"]].startswith("none:")
+        pairs.tp += same_gold and same_pred
+        pairs.fp += same_pred and not same_gold
+        pairs.fn += same_gold and not same_pred
+    incidents: dict[str, list[dict]] = {}
+    for r in ordered:
+        incidents.setdefault(r["incident"], []).append(r)
+    reconciled = []
+    for incident, members in sorted(incidents.items()):
+        uid = Counter(cluster[m["id"]] for m in members).most_common(1)[0][0]
+        record = records.get(uid, {})
+        reconciled.append({"incident": incident, "reports": len(members), "event": uid,
+                           "fatalities": record.get("fatalities"), "wounded": record.get("wounded"),
+                           "number_of_sources": record.get("number_of_sources"), "contested": record.get("contested")})
+    return MergeEvaluation(pairs, len(ordered), len(incidents), len(set(cluster.values())),
+                           [rid for rid, uid in cluster.items() if uid.startswith("none:")], reconciled)

@@ -194,12 +194,16 @@ class Store:
         ).all()
         records = [json.loads(r.record) for r in rows]
         report_ids = sorted({r.report_id for r in rows})
-        outlets = conn.execute(
-            select(sources.c.name).select_from(report_copies.join(sources, report_copies.c.source_id == sources.c.id))
+        copies = conn.execute(
+            select(report_copies.c.report_id, sources.c.name)
+            .select_from(report_copies.outerjoin(sources, report_copies.c.source_id == sources.c.id))
             .where(report_copies.c.report_id.in_(report_ids))
-        ).scalars().all()
-        merged = merge.reconcile(records, list(outlets))
-        merged["number_of_sources"] = max(len(set(outlets)), len(report_ids))
+        ).all()
+        outlets = [name for _rid, name in copies if name]
+        merged = merge.reconcile(records, outlets)
+        # distinct outlets; a report that names none counts as a source of its own
+        anonymous = {rid for rid in report_ids if not any(r == rid and name for r, name in copies)}
+        merged["number_of_sources"] = len(set(outlets)) + len(anonymous)
         merged["reports"] = len(report_ids)
         cols = self._event_columns(conn, merged)
         conn.execute(update(events).where(events.c.id == event_id).values(
@@ -283,14 +287,40 @@ class Store:
                     for name, t in (("reports", reports), ("report_copies", report_copies), ("events", events),
                                     ("mentions", mentions), ("claims", claims), ("sources", sources))}
 
-    def dump(self) -> dict[str, list]:
-        """Every row of the data tables, ordered, without timestamps (to compare two stores)."""
-        out = {}
+    def canonical_dump(self) -> dict[str, list]:
+        """The store's content without row ids or timestamps, sorted: two stores holding the same
+        data give equal dumps whatever ids their databases handed out."""
         with self.engine.connect() as conn:
-            for name, t in (("reports", reports), ("report_copies", report_copies), ("events", events),
-                            ("mentions", mentions), ("claims", claims), ("sources", sources)):
-                cols = [c for c in t.c if c.name not in ("ingested_at", "created_at", "updated_at")]
-                out[name] = [tuple(r) for r in conn.execute(select(*cols).order_by(t.c.id))]
+            report_rows = sorted(conn.execute(select(reports.c.report_key, reports.c.content_hash, reports.c.published,
+                                                     reports.c.url)).all())
+            copies = sorted(conn.execute(
+                select(reports.c.report_key, report_copies.c.url, sources.c.name)
+                .select_from(report_copies.join(reports, report_copies.c.report_id == reports.c.id)
+                             .outerjoin(sources, report_copies.c.source_id == sources.c.id))).all(), key=repr)
+            event_rows = sorted(conn.execute(select(events.c.event_uid, events.c.sub_event_type, events.c.date,
+                                                    events.c.country, events.c.fatalities_best, events.c.number_of_sources,
+                                                    events.c.record)).all(), key=repr)
+            mention_rows = sorted(conn.execute(
+                select(events.c.event_uid, reports.c.report_key, mentions.c.record)
+                .select_from(mentions.join(events, mentions.c.event_id == events.c.id)
+                             .join(reports, mentions.c.report_id == reports.c.id))).all(), key=repr)
+            claim_rows = sorted(conn.execute(
+                select(events.c.event_uid, claims.c.source, claims.c.field, claims.c.value)
+                .select_from(claims.join(events, claims.c.event_id == events.c.id))).all(), key=repr)
+        return {"reports": [tuple(r) for r in report_rows], "copies": [tuple(r) for r in copies],
+                "events": [tuple(r) for r in event_rows], "mentions": [tuple(r) for r in mention_rows],
+                "claims": [tuple(r) for r in claim_rows]}
+
+    def report_events(self) -> dict[str, list[str]]:
+        """For each report key, the uids of the events its mentions joined (in mention order)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(reports.c.report_key, events.c.event_uid)
+                .select_from(mentions.join(events, mentions.c.event_id == events.c.id)
+                             .join(reports, mentions.c.report_id == reports.c.id)).order_by(mentions.c.id)).all()
+        out: dict[str, list[str]] = {}
+        for key, uid in rows:
+            out.setdefault(key, []).append(uid)
         return out
 
 

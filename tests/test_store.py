@@ -1,0 +1,116 @@
+"""The event store on a real SQLite file and the real PostgreSQL server: idempotence, syndicated
+copies, merging across reports, reconciliation, queries and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import ceasefire
+from ceasefire.extract.pipeline import make_report
+from ceasefire.store import EventFilter, Store
+
+SHELLING_A = ("On 14 September 2022, Azerbaijani forces shelled Jermuk (Vayots Dzor) with artillery, killing two "
+              "Armenian soldiers, the Armenian Ministry of Defense said.")
+SHELLING_B = ("JERMUK, Armenia, Sept 15 (Wire) - Azerbaijani artillery pounded the Armenian spa town of Jermuk "
+              "yesterday, killing at least three soldiers and wounding four, local officials said. Baku denied the claim.")
+SHELLING_C = ("Armenian armed forces provoked a clash near Jermuk on 14 September 2022; Azerbaijani units returned fire. "
+              "The Azerbaijani Ministry of Defense said its forces suffered no losses.")
+OTHER_SAME_DAY = ("On 14 September 2022, dozens of residents protested in Yerevan against the government, "
+                  "demanding more protection for border villages.")
+NEXT_WEEK = ("Armenia's defence ministry said on 20 September 2022 that the toll from the 14 September shelling of "
+             "Jermuk by Azerbaijani forces had risen to 4 soldiers killed.")
+
+
+def _add(store: Store, text: str, published: str, source: str, rid: str, url: str | None = None):
+    report = make_report(text, published, source=source, report_id=rid, url=url)
+    return store.add_report(report, ceasefire.extract(text, published=published, source=source, report_id=rid))
+
+
+def test_store_same_report_twice_changes_nothing(store_url, seed_text):
+    store = Store.open(store_url)
+    first = _add(store, seed_text, "2022-03-25", "Wire", "seed", "https://wire.example/parukh")
+    before = store.canonical_dump()
+    again = _add(store, seed_text, "2022-03-25", "Wire", "seed", "https://wire.example/parukh")
+    reworded_whitespace = _add(store, seed_text.replace("\n\n", "\n \n"), "2022-03-25", "Wire", "seed-2")
+    assert (first.status, again.status, reworded_whitespace.status) == ("new", "duplicate", "duplicate")
+    assert store.canonical_dump() == before
+    assert store.counts()["events"] == 1 and store.counts()["reports"] == 1
+
+
+def test_store_syndicated_copies_are_one_report_with_several_outlets(store_url, seed_text):
+    store = Store.open(store_url)
+    _add(store, seed_text, "2022-03-25", "Wire", "a", "https://wire.example/1")
+    copy = _add(store, seed_text, "2022-03-25", "Daily Paper", "b", "https://paper.example/2")
+    headline = _add(store, "KARABAKH CLASHES LEAVE TWO DEAD\n\n" + seed_text.split("\n", 1)[1], "2022-03-25",
+                    "Evening Post", "c", "https://post.example/3")
+    assert (copy.status, headline.status) == ("copy", "copy")
+    counts = store.counts()
+    assert counts["reports"] == 1 and counts["report_copies"] == 3 and counts["events"] == 1
+    (event,) = store.query_events()
+    assert event["number_of_sources"] == 3
+    assert event["sources"] == ["Daily Paper", "Evening Post", "Wire"]
+
+
+def test_store_reports_of_one_incident_merge_and_reconcile(store_url):
+    store = Store.open(store_url)
+    a = _add(store, SHELLING_A, "2022-09-14", "Armenian MoD", "a")
+    b = _add(store, SHELLING_B, "2022-09-15", "Wire", "b")
+    c = _add(store, SHELLING_C, "2022-09-14", "Azerbaijani MoD", "c")
+    other = _add(store, OTHER_SAME_DAY, "2022-09-14", "Local", "d")
+    assert (a.events_created, b.events_merged, c.events_merged, other.events_created) == (1, 1, 1, 1)
+    events = {e["sub_event_type"]: e for e in store.query_events()}
+    assert len(events) == 2
+    jermuk = next(e for e in events.values() if e["location"]["name"] == "Jermuk")
+    assert jermuk["number_of_sources"] == 3
+    assert jermuk["fatalities"] == {"low": 0, "best": 2, "high": 3}  # 2, 3 and "no losses": median 2
+    assert jermuk["contested"] is True
+    assert jermuk["date"] == "2022-09-14"
+    mentions = store.mentions_of(jermuk["store_id"])
+    assert [m["report_key"] for m in mentions] == ["a", "b", "c"]
+    assert all(m["evidence"] for m in mentions)  # each source's own sentences stay with it
+
+
+def test_store_merging_is_incremental(store_url):
+    store = Store.open(store_url)
+    _add(store, SHELLING_A, "2022-09-14", "Armenian MoD", "a")
+    _add(store, OTHER_SAME_DAY, "2022-09-14", "Local", "d")
+    later = _add(store, NEXT_WEEK, "2022-09-20", "Armenian MoD", "e")
+    assert later.events_merged == 1 and later.events_created == 0
+    jermuk = next(e for e in store.query_events() if e["location"]["name"] == "Jermuk")
+    assert jermuk["fatalities"]["high"] == 4 and jermuk["number_of_sources"] == 1  # one outlet, two reports
+    assert jermuk["reports"] == 2
+
+
+def test_store_queries_filter_by_date_country_type_and_box(store_url):
+    store = Store.open(store_url)
+    _add(store, SHELLING_A, "2022-09-14", "Armenian MoD", "a")
+    _add(store, OTHER_SAME_DAY, "2022-09-14", "Local", "d")
+    _add(store, "On 3 June 2022, Russian forces shelled Kharkiv, killing two civilians.", "2022-06-04", "Wire", "k")
+    assert {e["location"]["country"] for e in store.query_events(EventFilter(country="am"))} == {"AM"}
+    assert [e["location"]["name"] for e in store.query_events(EventFilter(since=dt.date(2022, 9, 1), sub_event_type="Peaceful protest"))] == ["Yerevan"]
+    assert [e["location"]["name"] for e in store.query_events(EventFilter(until=dt.date(2022, 7, 1)))] == ["Kharkiv"]
+    box = (35.0, 49.0, 37.5, 50.5)  # around Kharkiv
+    assert [e["location"]["name"] for e in store.query_events(EventFilter(bbox=box))] == ["Kharkiv"]
+    assert len(list(store.query_events(EventFilter(limit=2)))) == 2
+
+
+def test_store_migrations_match_the_tables(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ceasefire.store.tables import metadata
+
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+    Store.open(f"sqlite:///{tmp_path / 'm.db'}")  # upgrading an up-to-date store is a no-op
+
+
+def test_store_bad_url_is_a_clear_error():
+    from ceasefire.errors import StoreError
+
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store.open("postgresql://nobody:secret@127.0.0.1:1/none")
