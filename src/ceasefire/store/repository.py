@@ -173,20 +173,27 @@ class Store:
         return conn.execute(insert(sources).values(name=name)).inserted_primary_key[0]
 
     def _candidates(self, conn: Connection, record: dict) -> list[merge.Candidate]:
+        """Stored events that could be the same incident: an indexed window of dates, the same
+        country, and (when the mention is placed) a box of about 60 km around it."""
         day = dt.date.fromisoformat(record["date"])
-        window = and_(events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
-        country = (record.get("location") or {}).get("country")
-        query = select(events.c.id, events.c.record).where(window)
-        if country:
-            query = query.where((events.c.country == country) | (events.c.country.is_(None)))
-        out = []
-        for row in conn.execute(query.limit(500)):
-            rows = conn.execute(select(mentions.c.report_id, mentions.c.record).where(mentions.c.event_id == row.id)).all()
-            words: set[str] = set()
-            for m in rows:
-                words |= merge.words_of(json.loads(m.record))
-            out.append(merge.Candidate(row.id, json.loads(row.record), {m.report_id for m in rows}, words))
-        return out
+        query = select(events.c.id, events.c.record, events.c.words).where(
+            events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
+        loc = record.get("location") or {}
+        if loc.get("country"):
+            query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
+        if loc.get("lat") is not None:
+            query = query.where(
+                events.c.lat.is_(None)
+                | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
+        rows = conn.execute(query.limit(300)).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        reports_of: dict[int, set[int]] = {}
+        for event_id, report_id in conn.execute(select(mentions.c.event_id, mentions.c.report_id).where(mentions.c.event_id.in_(ids))):
+            reports_of.setdefault(event_id, set()).add(report_id)
+        return [merge.Candidate(r.id, json.loads(r.record), reports_of.get(r.id, set()), set((r.words or "").split()))
+                for r in rows]
 
     def _rebuild_event(self, conn: Connection, event_id: int) -> None:
         rows = conn.execute(
@@ -194,6 +201,7 @@ class Store:
         ).all()
         records = [json.loads(r.record) for r in rows]
         report_ids = sorted({r.report_id for r in rows})
+        words = sorted(set().union(*(merge.words_of(r) for r in records)))
         copies = conn.execute(
             select(report_copies.c.report_id, sources.c.name)
             .select_from(report_copies.outerjoin(sources, report_copies.c.source_id == sources.c.id))
@@ -207,7 +215,7 @@ class Store:
         merged["reports"] = len(report_ids)
         cols = self._event_columns(conn, merged)
         conn.execute(update(events).where(events.c.id == event_id).values(
-            **cols, record=json.dumps(merged), number_of_sources=merged["number_of_sources"],
+            **cols, record=json.dumps(merged), words=" ".join(words), number_of_sources=merged["number_of_sources"],
             contested=merged["contested"], updated_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
 
     def _event_columns(self, conn: Connection, record: dict) -> dict:

@@ -93,6 +93,7 @@ events = Table(
     Column("contested", Boolean, nullable=False, default=False),
     Column("number_of_sources", Integer, nullable=False, default=1),
     Column("record", Text, nullable=False),  # the reconciled event as JSON (schema of models.Event plus sources)
+    Column("words", Text, nullable=True),  # content words of every mention's evidence, for matching (0002)
     Column("review_state", String(20), nullable=False, default="machine"),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
