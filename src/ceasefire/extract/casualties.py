@@ -182,6 +182,8 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                     continue
                 used_n.add(nj)
                 chosen.append((vi, nj, other_who))
+        cumulative = bool(_CUMULATIVE.search(text, s, e)) and not any(
+            d.sentence == sent.index and not d.background for d in doc.dates)
         for vi, ni, who in chosen:
             v, num = verbs[vi], numbers[ni]
             kind = g.verb_kind.get(v.group().lower(), "killed")
@@ -190,6 +192,8 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             count = g.count(num)
             if count is None:
                 continue
+            if cumulative and (count.best or count.low or 0) >= 20:
+                continue  # "more than 200 people have been killed": a running war toll, not this incident
             who_class = g.who_class.get(who.group().lower(), "unknown") if who else "unknown"
             lo, hi = min(num.start(), v.start()), max(num.end(), v.end())
             if who:
@@ -213,6 +217,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             )
 
 
+_CUMULATIVE = re.compile(r"\b(?:have|has)\s+(?:now\s+|so far\s+|reportedly\s+)?(?:been\s+)?(?:killed|died|wounded|injured|lost)\b", re.I)
 _SHARED_NOUN = re.compile(r"^\s+[A-Z][\w\-]+\s+and\s+$")
 _SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+(?:at least\s+)?$", re.I)
 
