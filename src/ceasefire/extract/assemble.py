@@ -29,8 +29,8 @@ GENERIC_WEAPONS = {
     "firearms", "drone", "artillery", "mortar", "rocket", "missile", "aircraft", "helicopter", "tank",
     "armoured vehicle", "grenade", "IED", "landmine", "explosives", "ballistic missile", "cruise missile",
 }
-_HOW_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "blast"}
-_VIOLENT_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "abduction", "sexual", "territory"}
+_HOW_CUES = {"clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "blast", "shooting"}
+_VIOLENT_CUES = {"shooting", "clash", "shelling", "air", "ied", "suicide", "grenade", "chemical", "vac_attack", "abduction", "sexual", "territory"}
 _PROTEST_CUES = {"protest", "riot", "mob"}
 _PRECISION = {
     "village": "town", "town": "town", "city": "town", "settlement": "town", "community": "town",
@@ -68,6 +68,16 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
     for c in doc.cues:
         if not c.unreal and c.sentence not in doc.background:
             cues_in.setdefault(c.sentence, set()).add(c.cue)
+    if not any(i not in doc.background for i in cues_in) and doc.background:
+        # Everything that happened sits in "background" sentences (a statement that cites an old
+        # date, "since October"): the report must be about something; take its first incident sentence.
+        strong = sorted(c.sentence for c in doc.cues if not c.unreal and not c.weak and c.family == "violence")
+        if strong:
+            doc.background.discard(strong[0])
+            cues_in = {}
+            for c in doc.cues:
+                if not c.unreal and c.sentence not in doc.background:
+                    cues_in.setdefault(c.sentence, set()).add(c.cue)
     territory_sentences = {t.sentence for t in doc.territory}
     for i, names in cues_in.items():
         if "territory" in names and i not in territory_sentences:

@@ -45,14 +45,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("week", re.compile(r"(?<![\w])(?P<which>last|earlier this|this|past|previous)\s+week(?:end)?(?![\w])", re.I)),
     ("month", re.compile(r"(?<![\w])(?P<which>last|earlier this|this|past|previous)\s+month(?![\w])", re.I)),
     ("monthyear", re.compile(rf"(?<![\w])(?:in|during|since|from|by|until)\s+{_MON}\s+{_YEAR}(?!\w)")),
-    ("year", re.compile(r"(?<![\w\-])(?:in|since|during|of|from|by|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)s?(?![\w])|(?<![\w\-])(?P<year2>(?:19|20)\d\d)(?:\s+|-)(?:war|conflict|offensive|escalation|hostilities)", re.I)),
+    ("year", re.compile(r"(?<![\w\-])(?<!born )(?:in|since|during|of|from|by|until|before|after)\s+(?:the\s+)?(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)s?(?![\w])|(?<![\w\-])(?P<year2>(?:19|20)\d\d)(?:\s+|-)(?:war|conflict|offensive|escalation|hostilities)", re.I)),
 ]
 _PAST = re.compile(
     r"\b(?:since the (?:start|beginning|outbreak)|since (?:19|20)\d\d|so far this year|in recent (?:years|months|weeks)|"
     r"in total|altogether|during the (?:\d+-day |\w+ )?war|over the past (?:year|decade|months)|"
     r"in the past (?:year|decade|months)|over the (?:last|past) \w+ (?:years|months|weeks)|first war|previous war|last year|"
     r"(?:war|conflict|fighting|violence|invasion|insurgency|siege|blockade) (?:has|have|had) (?:so far )?(?:killed|left|displaced|claimed)|"
-    r"(?:have|has) been (?:killed|wounded|displaced) (?:since|in the (?:war|conflict))|killed since|so far|to date|"
+    r"(?:have|has) been (?:killed|wounded|displaced) (?:since|in the (?:war|conflict))|killed since|to date|"
     r"since (?:the )?(?:war|conflict|invasion|fighting|start|beginning|outbreak)|the deadliest|death toll (?:in|of) the war)\b",
     re.I,
 )

@@ -68,6 +68,8 @@ _STOP = {
     "reuters", "afp", "ap", "wire", "tass", "ministry", "defense", "defence", "russian", "armenian",
     "azerbaijani", "ukrainian", "israeli", "according", "however", "meanwhile", "later", "earlier",
     "following", "after", "before", "during", "under", "since", "statement", "sources", "police",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "tonight",
+    "yesterday", "urgent", "breaking", "update", "our", "we", "its",
 }
 
 

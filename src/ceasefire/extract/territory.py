@@ -16,11 +16,11 @@ from .lexicon import Lexicon
 REQUIRES = ("cues", "actors", "places")
 ASSIGNS = ("territory",)
 
-_LOSS = re.compile(r"lost control|withdrew|retreated|pulled out", re.I)
+_LOSS = re.compile(r"lost|withdrew|retreated|pulled out|(?:had |have |has )lost", re.I)
 _FELL = re.compile(r"fell", re.I)
 _AFTER_GAP = 70
 _ENTERED = re.compile(r"entered|rolled into|moved into|marched into", re.I)
-_HANDOVER = re.compile(r"withdr[ae]w|withdrawal|pulled out|handed over|handover|hand back|retreat|without (?:a )?(?:fight|resistance)|under (?:a|the) (?:\w+ ){0,2}(?:deal|agreement|statement)", re.I)
+_HANDOVER = re.compile(r"withdr[ae]w|withdrawal|pulled out|handed over|handover|hand back|retreat|without (?:a )?(?:fight|resistance)|under (?:a|the) (?:\w+ ){0,2}(?:deal|agreement|statement)|liberat|clearing|cleared|took control|taken control|full control|captured", re.I)
 
 
 def _handover_nearby(doc: Analysis, i: int) -> bool:

@@ -80,7 +80,8 @@ def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidat
         if km > 60:
             return None
         s += 3.0 if km <= 10 else 1.5 if km <= 40 else 0.0
-    elif ml.get("country") and el.get("country") and ml["country"] != el["country"]:
+    elif ml.get("country") and el.get("country") and ml["country"] != el["country"] and not (
+            ml.get("lat") is not None or el.get("lat") is not None):
         return None
     if ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]):
         s += 3.0

@@ -179,9 +179,9 @@ class Store:
         query = select(events.c.id, events.c.record, events.c.words).where(
             events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
         loc = record.get("location") or {}
-        if loc.get("country"):
+        if loc.get("country") and loc.get("lat") is None:
             query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
-        if loc.get("lat") is not None:
+        if loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
             query = query.where(
                 events.c.lat.is_(None)
                 | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
