@@ -114,3 +114,17 @@ def test_store_bad_url_is_a_clear_error():
 
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open("postgresql://nobody:secret@127.0.0.1:1/none")
+
+
+def test_store_merge_gold_clusters_reports_of_one_incident():
+    """tests/gold/merge/incidents.jsonl: 176 reports of 42 incidents told 2-6 times and 14 distractors."""
+    from conftest import GOLD_DIR
+
+    from ceasefire.evaluate import evaluate_merge, load_gold
+
+    gold = load_gold([GOLD_DIR / "merge" / "incidents.jsonl"])
+    result = evaluate_merge(gold)
+    assert result.reports == 176 and result.incidents == 56
+    assert result.pairs.precision >= 0.80 and result.pairs.f1 >= 0.66, result.table()
+    by_incident = {row["incident"]: row for row in result.reconciled}
+    assert by_incident["inc-30"]["number_of_sources"] >= 3  # Omdurman market: SAF, a monitor, the wire

@@ -16,7 +16,8 @@ REQUIRES = ("sentences", "actors", "claims")
 ASSIGNS = ("places",)
 
 _CAP = r"[A-Z\u00c0-\u017f][\w'\u2019\u00c0-\u017f\-]*"
-_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:[ \t]+(?:(?:al-|el-|de|du|la|le)[ \t]*)?{_CAP}|[ \t]+\d{{2,4}}\b){{0,2}})"
+_LINK = r"(?:al|el|as|ash|ad|ar|an|az|ath|de|du|da|do|dos|das|del|la|le|les|van|von|bin|ibn|abu|umm|bani|beni)"
+_NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:[ \t]+(?:{_LINK}[ \t-]+)?{_CAP}|[ \t]+\d{{2,4}}\b){{0,2}})"
 _FEATURES_BEFORE = (
     r"village|villages|town|city|settlement|community|district|region|province|oblast|raion|governorate|"
     r"state|county|municipality|area|outskirts|suburb|camp|neighbou?rhood|locality|hamlet|commune|"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .document import Analysis, PlaceHit, TerritoryHit
+from .places import _STOP
 from .lexicon import Lexicon
 
 REQUIRES = ("cues", "actors", "places")
@@ -48,6 +49,8 @@ def find_territory(doc: Analysis, lex: Lexicon) -> None:
             direct = _DIRECT.match(text, cue.end, sent.end)
             if direct is None or any(a.start <= direct.start("name") < a.end for a in doc.actors):
                 continue
+            if direct.group("name").split()[0].lower() in _STOP or re.match(r"\s+(?:it|them|him|her)\b", text[cue.end:cue.end + 6]):
+                continue  # "retook it in November"
             hit = PlaceHit(direct.start("name"), direct.end("name"), cue.sentence, direct.group("name"), None, None, "object")
             doc.places.append(hit)
             doc.places.sort(key=lambda p: p.start)
