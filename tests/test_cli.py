@@ -114,6 +114,24 @@ def test_cli_fifty_megabytes_of_text_in_a_batch_line_is_refused_by_name(tmp_path
     assert [json.loads(x)["report_id"] for x in proc.stdout.decode().splitlines()] == ["ok"]
 
 
+def test_cli_user_errors_never_show_a_traceback(tmp_path):
+    batch = tmp_path / "odd.jsonl"
+    batch.write_text(json.dumps({"id": 7, "text": NOTE, "published": "2020-05-11", "source": 123}) + "\n", encoding="utf-8")
+    cases = [
+        (("extract", str(batch)), "'source' must be a string"),
+        (("extract", "-", "--published", "2020-05-11junk"), "not a valid YYYY-MM-DD"),
+        (("extract", str(batch), "--data", str(tmp_path / "nope")), "does not exist"),
+        (("events", "--db", "foo://bar"), "cannot open the store"),
+        (("events", "--db", f"sqlite:///{tmp_path / 'e.db'}", "--bbox", "1,2,3"), "give four numbers"),
+        (("export", "--db", f"sqlite:///{tmp_path / 'e.db'}", "--format", "jsonl", "--out", str(tmp_path / "no" / "x")), "No such file"),
+        (("evaluate", str(batch)), "malformed gold report"),
+    ]
+    for args, message in cases:
+        proc = run(*args, stdin=NOTE.encode())
+        err = proc.stderr.decode()
+        assert proc.returncode != 0 and "Traceback" not in err and message in err, (args, err)
+
+
 def test_cli_schema_prints_the_shipped_schema():
     proc = run("schema")
     schema = json.loads(proc.stdout)

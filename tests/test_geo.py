@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import ceasefire
 from ceasefire.errors import GazetteerError
 from ceasefire.geo.gazetteer import Gazetteer, default_gazetteer, normalize_name
 from ceasefire.geo.geonames import import_files

@@ -112,8 +112,9 @@ def test_store_migrations_match_the_tables(tmp_path):
 def test_store_bad_url_is_a_clear_error():
     from ceasefire.errors import StoreError
 
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match="cannot open the store") as caught:
         Store.open("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in str(caught.value) and "nobody:***@" in str(caught.value)
 
 
 def test_store_merge_gold_clusters_reports_of_one_incident():

@@ -58,7 +58,9 @@ def _as_report(obj: Report | Mapping | object, n: int) -> tuple[str, Report | No
             text = obj.get("text")
             if not isinstance(text, str):
                 raise InputError(f"{where}: 'text' is missing or not a string")
-            return where, make_report(text, obj.get("published"), obj.get("source"), obj.get("id"), obj.get("url")), None
+            rid = obj.get("id")
+            return where, make_report(text, obj.get("published"), obj.get("source"),
+                                      str(rid) if isinstance(rid, int) else rid, obj.get("url")), None
         except CeasefireError as exc:
             return where, None, exc
     return f"item {n}", None, InputError(f"item {n}: expected a Report or a mapping, got {type(obj).__name__}")
@@ -73,12 +75,14 @@ def _init_worker(options: Options) -> None:
     lexicon_for(options.data_dir)
 
 
-def _run(args: tuple[str, Report | None, CeasefireError | None]) -> ExtractResult:
+def _run(args: tuple[str, Report | None, CeasefireError | None], options: Options | None = None) -> ExtractResult:
+    """Code one item; in a worker process the options come from the pool's initializer."""
+    options = options or _WORKER_OPTIONS
     where, report, error = args
     if error is not None or report is None:
         return ExtractResult(where, report, error=error)
     try:
-        return ExtractResult(where, report, extract_report(report, lexicon_for(_WORKER_OPTIONS.data_dir), _WORKER_OPTIONS))
+        return ExtractResult(where, report, extract_report(report, lexicon_for(options.data_dir), options))
     except CeasefireError as exc:
         return ExtractResult(where, report, error=exc)
 
@@ -105,13 +109,8 @@ def extract_many(
     lexicon_for(options.data_dir)  # a bad data folder fails here, before any work
     items = (_as_report(obj, n) for n, obj in enumerate(reports, 1))
     if n_process <= 1:
-        global _WORKER_OPTIONS
-        previous, _WORKER_OPTIONS = _WORKER_OPTIONS, options
-        try:
-            for args in items:
-                yield _run(args)
-        finally:
-            _WORKER_OPTIONS = previous
+        for args in items:
+            yield _run(args, options)
         return
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(n_process, initializer=_init_worker, initargs=(options,)) as pool:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -126,12 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    err = stderr or sys.stderr
     try:
         return _main(argv, stdout, stderr)
     except BrokenPipeError:  # `ceasefire events | head`: the reader left; that is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        err.write("ceasefire: interrupted\n")
+        return 130
+    except CeasefireError as exc:
+        err.write(f"ceasefire: error: {exc}\n")
+        return 2
+    except OSError as exc:  # a file that cannot be written, a folder that does not exist...
+        err.write(f"ceasefire: error: {exc.filename or ''}: {exc.strerror or exc}\n")
+        return 2
 
 
 def _main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
@@ -193,7 +204,8 @@ def _extract(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(json.dumps([e.to_json_dict() for e in collected], ensure_ascii=False, indent=2) + "\n")
     elif fmt == "table":
         out.write(format_table(collected))
-    err.write(f"ceasefire: {reports} report(s) coded, {n_events} event(s), {failed} failed\n") if failed or fmt == "table" else None
+    if failed or fmt == "table":
+        err.write(f"ceasefire: {reports} report(s) coded, {n_events} event(s), {failed} failed\n")
     return 1 if failed else 0
 
 
@@ -202,6 +214,11 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     try:
         gold = load_gold(args.gold)
+        missing = next((f"{r.get('id', '?')}: needs {k!r}" for r in gold for k in
+                        (("id", "text", "published", "incident") if args.merge else ("id", "text", "published", "events"))
+                        if k not in r), None)
+        if missing:
+            raise ValueError(f"malformed gold report {missing}")
     except (OSError, ValueError) as exc:
         err.write(f"ceasefire: error: {exc}\n")
         return 2
@@ -251,9 +268,10 @@ def _event_filter(args: argparse.Namespace):
     if args.bbox:
         try:
             bbox = tuple(float(x) for x in args.bbox.split(","))
-            assert len(bbox) == 4
-        except (ValueError, AssertionError):
-            raise InputError(f"--bbox {args.bbox!r}: give four numbers W,S,E,N") from None
+        except ValueError:
+            bbox = ()
+        if len(bbox) != 4:
+            raise InputError(f"--bbox {args.bbox!r}: give four numbers W,S,E,N")
     return EventFilter(
         since=parse_date(args.since, "--since") if args.since else None,
         until=parse_date(args.until, "--until") if args.until else None,
@@ -266,6 +284,7 @@ def _ingest(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .store.ingest import ingest
 
     store = Store.open(args.db)
+    atexit.register(store.close)
     policy = FetchPolicy(timeout=args.timeout, max_bytes=args.max_bytes, allow_private=args.allow_private)
     items = read_sources(args.sources, published=args.published, source=args.source, policy=policy)
     tty = err.isatty()
@@ -289,6 +308,7 @@ def _events(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .store.export import write_events
 
     store = Store.open(args.db)
+    atexit.register(store.close)
     fmt = args.format or ("table" if out.isatty() else "jsonl")
     write_events(store.query_events(_event_filter(args)), fmt, out, default_lexicon().actor_kinds)
     return 0
@@ -299,6 +319,7 @@ def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .store.export import write_events, write_parquet
 
     store = Store.open(args.db)
+    atexit.register(store.close)
     records = store.query_events(_event_filter(args))
     if args.format == "parquet":
         if not args.out:
@@ -323,7 +344,9 @@ def _gazetteer(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     if args.gazetteer_command == "build":
         path = gz.build_default_index(Path(args.output) if args.output else None)
-        out.write(f"built {path} ({gz.Gazetteer(path).count():,} places)\n")
+        built = gz.Gazetteer(path)
+        out.write(f"built {path} ({built.count():,} places)\n")
+        built.close()
         return 0
     if args.gazetteer_command == "import":
         index = Path(args.index) if args.index else gz.user_index_path()

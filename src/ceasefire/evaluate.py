@@ -252,7 +252,7 @@ def evaluate(gold_reports: list[dict], n_process: int = 1, use_ner: bool = False
     result = Evaluation()
     inputs = ({"id": r["id"], "text": r["text"], "published": r["published"], "source": r.get("source")}
               for r in gold_reports)
-    for n, (gold, out) in enumerate(zip(gold_reports, extract_many(inputs, n_process=n_process, use_ner=use_ner, options=options)), 1):
+    for n, (gold, out) in enumerate(zip(gold_reports, extract_many(inputs, n_process=n_process, use_ner=use_ner, options=options), strict=True), 1):
         result.reports += 1
         if out.error is not None:
             result.failures.append(f"{gold['id']}: {out.error}")
@@ -311,20 +311,18 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
     import itertools
     import tempfile
 
-    from .api import extract_many
     from .extract.pipeline import make_report
     from .store import Store
 
     ordered = sorted(gold_reports, key=lambda r: (r["published"], r["id"]))
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(db_url or f"sqlite:///{tmp}/merge.db")
-        reports = [make_report(r["text"], r["published"], source=r.get("source"), report_id=r["id"], url=r.get("url"))
-                   for r in ordered]
-        for result in extract_many(reports):
-            store.add_report(result.report, result.events)
-        joined = store.report_events()
-        records = {r["event_id"]: r for r in store.query_events()}
-        store.engine.dispose()
+        with Store.open(db_url or f"sqlite:///{tmp}/merge.db") as store:
+            reports = [make_report(r["text"], r["published"], source=r.get("source"), report_id=r["id"], url=r.get("url"))
+                       for r in ordered]
+            for result in extract_many(reports):
+                store.add_report(result.report, result.events)
+            joined = store.report_events()
+            records = {r["event_id"]: r for r in store.query_events()}
     cluster = {r["id"]: (joined.get(r["id"]) or [f"none:{r['id']}"])[0] for r in ordered}
     copy_of = {}  # syndicated copies store no mention of their own: they share their original's event
     by_hash: dict[str, str] = {}

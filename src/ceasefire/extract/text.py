@@ -66,9 +66,6 @@ def split_sentences(text: str) -> list[Sentence]:
             word = word.rstrip(".").lower()
             if "\n" not in match.group() and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
                 continue
-        end = cut + len(match.group()) - len(match.group().lstrip("\"')]"))
-        if end == cut:
-            end = cut
         spans.append((start, _rstrip_end(text, start, match.start() + _closing_len(match.group()))))
         start = match.end()
     spans.append((start, _rstrip_end(text, start, len(text))))

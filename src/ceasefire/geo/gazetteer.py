@@ -80,7 +80,7 @@ class GazetteerEntry:
 
     @property
     def precision(self) -> str:
-        return FEATURE_PRECISION.get(self.feature or "", "town" if self.feature else "town")
+        return FEATURE_PRECISION.get(self.feature or "", "town")
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -99,11 +99,17 @@ class Gazetteer:
             raise GazetteerError(f"gazetteer index {self.path} does not exist; run `ceasefire gazetteer build`")
         self._local = threading.local()
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
+        self._neighbours: dict[str, frozenset[str]] = {}
+        try:
+            self._conn().execute("SELECT 1 FROM places LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(f"{self.path} is not a ceasefire gazetteer index ({exc}); "
+                                 "rebuild it with `ceasefire gazetteer build`") from None
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
             self._local.conn = conn
         return conn
 
@@ -119,14 +125,21 @@ class Gazetteer:
         ).fetchall()
         return tuple(GazetteerEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8], r[9], bool(r[10])) for r in rows)
 
-    @lru_cache(maxsize=1024)
     def neighbours(self, country: str) -> frozenset[str]:
         """Countries sharing a border with ``country`` (GeoNames country info)."""
-        try:
-            rows = self._conn().execute("SELECT neighbour FROM neighbours WHERE country = ?", (country,)).fetchall()
-        except sqlite3.OperationalError:  # an index built before the table existed
-            return frozenset()
-        return frozenset(r[0] for r in rows)
+        if country not in self._neighbours:
+            try:
+                rows = self._conn().execute("SELECT neighbour FROM neighbours WHERE country = ?", (country,)).fetchall()
+            except sqlite3.OperationalError:  # an index built before the table existed
+                rows = []
+            self._neighbours[country] = frozenset(r[0] for r in rows)
+        return self._neighbours[country]
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     def keys_with_prefix(self, prefix: str, limit: int = 2000) -> list[str]:
         """Name keys starting with ``prefix`` (an indexed range scan), for fuzzy matching."""
@@ -192,8 +205,10 @@ class IndexWriter:
         if base is not None and base.exists():
             src = sqlite3.connect(base)
             self.conn = sqlite3.connect(self.tmp)
-            src.backup(self.conn)
-            src.close()
+            try:
+                src.backup(self.conn)
+            finally:
+                src.close()
             self.conn.executescript("DROP INDEX IF EXISTS names_key; DROP INDEX IF EXISTS places_geonameid;")
         else:
             self.conn = sqlite3.connect(self.tmp)
@@ -276,7 +291,10 @@ def _admin1_names() -> Iterator[tuple[str, str, str]]:
 
 
 def _aliases(path: Path) -> list[dict]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise GazetteerError(f"cannot read places file {path}: {exc}") from None
     items = data.get("aliases") or []
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict) or not {"name", "country", "add"} <= set(item):
@@ -381,6 +399,17 @@ def default_gazetteer() -> Gazetteer:
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Lines of a GeoNames text file, plain or zipped, with their numbers (streaming)."""
+    import zipfile
+
+    try:
+        yield from _iter_lines(path)
+    except zipfile.BadZipFile as exc:
+        raise GazetteerError(f"{path}: not a readable zip file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(f"{path}: not UTF-8 text (byte {exc.start}); GeoNames files are UTF-8") from None
+
+
+def _iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     import io
     import zipfile
 

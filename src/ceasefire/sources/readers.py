@@ -12,14 +12,14 @@ from ..errors import CeasefireError, InputError
 from ..io import MAX_FILE_BYTES, Item, _decode, _read_jsonl, read_items
 from .web import FetchPolicy, fetch
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 
 
 def read_sources(
-    specs: list[str], published: str | None = None, source: str | None = None, policy: FetchPolicy = FetchPolicy()
+    specs: list[str], published: str | None = None, source: str | None = None, policy: FetchPolicy | None = None
 ) -> Iterator[Item]:
+    policy = policy or FetchPolicy()
     for spec in specs:
         try:
             if spec.startswith(("http://", "https://")):
@@ -62,16 +62,24 @@ def _csv(path: Path, published, source) -> Iterator[Item]:
     import json
 
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: larger than the {MAX_FILE_BYTES:,}-byte limit")
         text = _decode(path.read_bytes(), str(path))
     except (OSError, CeasefireError) as exc:
         yield Item(str(path), error=exc if isinstance(exc, CeasefireError) else InputError(f"{path}: {exc}"))
         return
+    csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        yield Item(str(path), error=InputError(f"{path}: a CSV batch needs a 'text' column (and id, published, source, url)"))
-        return
-    for n, row in enumerate(reader, 2):
-        yield _jsonl_item(json.dumps(row), f"{path}:{n}", published, source)
+    try:
+        if not reader.fieldnames or "text" not in reader.fieldnames:
+            yield Item(str(path), error=InputError(f"{path}: a CSV batch needs a 'text' column (and id, published, source, url)"))
+            return
+        line = reader.line_num + 1
+        for row in reader:
+            yield _jsonl_item(json.dumps(row), f"{path}:{line}", published, source)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        yield Item(str(path), error=InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})"))
 
 
 def _html(data: bytes, where: str, published, source, url: str | None) -> Item:
@@ -138,7 +146,10 @@ def _strip_tags(html: str) -> str:
 
 def _url(url: str, published, source, policy: FetchPolicy) -> Iterator[Item]:
     body, ctype, final = fetch(url, policy)
-    if "xml" in ctype or "rss" in ctype or "atom" in ctype or body.lstrip()[:200].lower().startswith((b"<?xml", b"<rss", b"<feed")):
+    feed_types = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+    head = body.lstrip()[:300].lower()
+    if ctype.split(";")[0].strip() in feed_types and b"<html" not in head or head.startswith((b"<rss", b"<feed")) or (
+            head.startswith(b"<?xml") and b"<html" not in head):
         yield from _feed(body, url, published, source, policy, fetch_links=True)
     elif "html" in ctype or body.lstrip()[:1] == b"<":
         yield _html(body, url, published, source, url=final)

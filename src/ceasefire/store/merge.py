@@ -1,6 +1,6 @@
 """Merging mentions into events, and reconciling what several sources say.
 
-Matching (a new mention against events already stored, within 3 days):
+Matching (a new mention against events stored within a week of it, nearby or in its country):
 
 - the same report never merges with itself (its events are distinct by construction);
 - dates more than a day apart (a week for week-precise dates) do not merge;

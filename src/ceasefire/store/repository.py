@@ -12,13 +12,14 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -78,7 +79,6 @@ class EventFilter:
 class Store:
     engine: Engine
     url: str
-    _source_ids: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def open(cls, url: str = DEFAULT_URL, migrate: bool = True) -> Store:
@@ -98,11 +98,26 @@ class Store:
             else:
                 engine = create_engine(url, pool_pre_ping=True)
             store = cls(engine, url)
-            if migrate:
-                store.migrate()
-            return store
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, ValueError) as exc:
             raise StoreError(f"cannot open the store at {_safe(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
+        if migrate:
+            try:
+                store.migrate()
+            except (SQLAlchemyError, CommandError) as exc:
+                engine.dispose()
+                raise StoreError(f"cannot open the store at {_safe(url)}: {exc.__class__.__name__}: "
+                                 f"{str(exc).splitlines()[0]}") from None
+        return store
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def migrate(self) -> None:
         cfg = Config()
@@ -185,7 +200,7 @@ class Store:
             query = query.where(
                 events.c.lat.is_(None)
                 | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
-        rows = conn.execute(query.limit(300)).all()
+        rows = conn.execute(query.order_by(events.c.id.desc()).limit(300)).all()  # the latest 300 at most
         if not rows:
             return []
         ids = [r.id for r in rows]
@@ -254,8 +269,14 @@ class Store:
 
     # ------------------------------------------------------------------ reading
 
-    def query_events(self, flt: EventFilter = EventFilter()) -> Iterator[dict]:
+    def query_events(self, flt: EventFilter | None = None) -> Iterator[dict]:
         """Merged events as records (newest first), filtered through indexed columns."""
+        try:
+            yield from self._query_events(flt or EventFilter())
+        except SQLAlchemyError as exc:
+            raise StoreError(f"query failed: {str(exc).splitlines()[0]}") from None
+
+    def _query_events(self, flt: EventFilter) -> Iterator[dict]:
         query = select(events.c.id, events.c.record, events.c.number_of_sources).order_by(events.c.date.desc(), events.c.id)
         conditions = []
         if flt.since:
@@ -273,8 +294,12 @@ class Store:
             conditions += [events.c.lon >= min_lon, events.c.lon <= max_lon, events.c.lat >= min_lat, events.c.lat <= max_lat]
         if conditions:
             query = query.where(and_(*conditions))
-        if flt.limit:
-            query = query.limit(flt.limit).offset(flt.offset)
+        if flt.limit is not None:
+            if flt.limit < 0 or flt.offset < 0:
+                raise StoreError("limit and offset must not be negative")
+            query = query.limit(flt.limit)
+        if flt.offset:
+            query = query.offset(flt.offset)
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 record = json.loads(row.record)
