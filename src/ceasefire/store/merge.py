@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from ..geo.gazetteer import distance_km, normalize_name
 
-THRESHOLD = 4.0
+THRESHOLD = 3.5
 FAMILIES = {
     "Battles": "violence",
     "Explosions/Remote violence": "violence",
