@@ -19,7 +19,7 @@ FLOORS = {
     "event_type": 0.76,
     "sub_event_type": 0.72,
     "date": 0.88,
-    "actor1_side": 0.61,
+    "actor1_side": 0.67,
     "fatalities_best": 0.77,
     "wounded_best": 0.79,
     "ceasefire_violation": 0.9,

@@ -42,6 +42,8 @@ _GENERIC = [
 _BY = re.compile(
     r"(?:\bby|\bunder|(?:fire|fired|firing|shelling|shots|rockets?|missiles?|drones?|attacks?|strikes?|launched|shells)\s+from)"
     r"\s+(?:the\s+|an?\s+|suspected\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_BLAMED = re.compile(r"\b(?:blamed|accused|attributed (?:it|the attack) to)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_CLAIMED = re.compile(r"\s+(?:\w+\s+)?(?:claimed|has claimed|have claimed)\s+(?:responsibility|the attack|the bombing|the strike)", re.I)
 _PASSIVE = re.compile(r"\s+(?:[\w\-]+\s+){0,4}?(?:was|were|has been|have been|had been|got|came under|died|are|is being)\b", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|throughout|within|near|from|into|over|of|on|at|toward|towards|for|with|against|between)\s+(?:the\s+)?$", re.I)
 _PARTY_OF = re.compile(r"\b(?:leaders?|ministers?|governments?|presidents?|delegations?|representatives|authorities|forces|troops|army)\s+of\s+$", re.I)
@@ -139,7 +141,7 @@ def _role(text: str, hit: ActorHit, cues, claim_spans, doc: Analysis) -> str | N
         return "claimant"
     sent_start = doc.sentences[hit.sentence].start
     before = text[max(sent_start, hit.start - 60) : hit.start]
-    if _BY.search(before):
+    if _BY.search(before) or _BLAMED.search(before) or _CLAIMED.match(text, hit.end):
         return "agent"
     if _AT.search(before):
         return "target"

@@ -216,8 +216,18 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
             lost = next((s for s in sides if s != gained), None)
         territory = TerritoryChange(place=best.place, gained_by=gained, lost_by=lost)
         ev("territory_change", best.start, best.end)
+    if actor1 is None:  # "... Authorities blamed Boko Haram." / "Al-Shabaab claimed responsibility."
+        after = [a for a in doc.actors if max(sents) < a.sentence <= max(sents) + 2 and a.role == "agent"
+                 and a.kind not in ("civilians", "protesters") and a.sentence not in cues_in]
+        if after:
+            hit = after[0]
+            actor1 = Actor(name=hit.name, side=hit.side, kind=hit.kind if hit.kind in lex.actor_kinds else None)
+            ev("actor1", hit.start, hit.end)
     # Location
     location = _location(doc, lex, sents, territory, actor1, actor2, ev, places)
+    if location is not None and location.country:
+        actor1 = _localise(lex, actor1, location.country)
+        actor2 = _localise(lex, actor2, location.country)
     if actor2 is None and actor1 is not None and location is not None and location.country:
         actor2 = _implied_target(lex, hits, actor1, location.country)
     # Claims
@@ -411,6 +421,21 @@ def _actors(doc: Analysis, lex: Lexicon, sents: set[int], hits: list[CasualtyHit
         kind = hit.kind if hit.kind in lex.actor_kinds else None
         result.append(Actor(name=hit.name, side=hit.side, kind=kind))
     return result[0], result[1]
+
+
+_GENERIC_ACTORS = {"State forces (unidentified)", "Protesters", "Rioters", "Civilians"}
+
+
+def _localise(lex: Lexicon, actor: Actor | None, country: str) -> Actor | None:
+    """Police, protesters or civilians named without a country take the country of the place."""
+    if actor is None or actor.side is not None or actor.name not in _GENERIC_ACTORS:
+        return actor
+    side = lex.side_of_country.get(country)
+    if side is None:
+        return actor
+    name = {"State forces (unidentified)": side.state_forces, "Civilians": side.civilians}.get(
+        actor.name, f"{actor.name} ({side.side})")
+    return Actor(name=name, side=side.side, kind=actor.kind)
 
 
 def _implied_target(lex: Lexicon, hits: list[CasualtyHit], actor1: Actor, country: str) -> Actor | None:
