@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
-from ..geo.gazetteer import Gazetteer
+from ..geo.gazetteer import Gazetteer, distance_km
 from ..geo.resolve import Resolution, resolve_place
 from .lexicon import Lexicon
 
@@ -51,6 +51,7 @@ class _Draft:
     sentences: list[int] = field(default_factory=list)
     date: dt.date | None = None
     places: set[str] = field(default_factory=set)
+    coords: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _family(cues: set[str]) -> str | None:
@@ -89,6 +90,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
             if h.count is not None and (h.count.best or h.count.low or 0) > 0:
                 cues_in.setdefault(h.sentence, set()).add("casualty")
     weapon_sentences = {w.sentence for w in doc.weapons}
+    places = _PlaceResolver(doc, lex, gazetteer)
     drafts: list[_Draft] = []
     for sent in doc.sentences:
         i = sent.index
@@ -110,6 +112,10 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
         fresh = bool(own_dates) and bool(_SEPARATE.search(sent.text[:40]) or _SEPARATE_ANY.search(sent.text))
         later = bool(_LATER.search(sent.text)) and bool(names & (_VIOLENT_CUES | {"fire"}))
         target = None if later and drafts else _compatible(drafts, family, date, own_places, fresh)
+        coords = places.town_coords(i)
+        if target is not None and coords and target.coords and names & (_HOW_CUES | {"territory"}) and all(
+                distance_km(a, b, c, d) > 40 for a, b in coords for c, d in target.coords):
+            target = None  # the same day, somewhere else: ACLED codes one event per place
         if target is None:
             if family == "strategic" and drafts and not own_dates:
                 drafts[-1].sentences.append(i)
@@ -119,7 +125,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
         target.sentences.append(i)
         target.date = target.date or date
         target.places |= own_places
-    places = _PlaceResolver(doc, lex, gazetteer) if drafts else None
+        target.coords += coords
     events = []
     for n, draft in enumerate(drafts):
         event = _build(doc, lex, draft, cues_in, n, extractor, places)
@@ -500,6 +506,17 @@ class _PlaceResolver:
             found = resolve_place(gazetteer, first, context=self.context) or resolve_place(gazetteer, first, context=[])
             if found and found.entry.country:
                 self.context = [found.entry.country] + [c for c in self.context if c != found.entry.country]
+
+    def town_coords(self, sentence: int) -> list[tuple[float, float]]:
+        """Coordinates of the towns (not regions) a sentence names and the gazetteer knows."""
+        out = []
+        for p in self.doc.places:
+            if p.sentence != sentence or p.how == "dateline" or _PRECISION.get(p.feature or "", "town") not in ("town", "exact"):
+                continue
+            res = self.resolve(p)
+            if res is not None and res.entry.lat is not None and res.entry.precision in ("town", "exact"):
+                out.append((res.entry.lat, res.entry.lon))
+        return out
 
     def resolve(self, p: PlaceHit) -> Resolution | None:
         if self.gazetteer is None:
