@@ -116,7 +116,7 @@ def find_actors(doc: Analysis, lex: Lexicon) -> None:
             if name == "state":
                 entry = lex.sides.get(context) if context else None
                 if entry is None:
-                    actor_name = "State forces (unidentified)"
+                    actor_name = "Police (unidentified)" if "police" in m.group().lower() else "State forces (unidentified)"
                 elif "police" in m.group().lower():
                     actor_name = entry.police
                 else:

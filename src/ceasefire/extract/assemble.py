@@ -41,7 +41,7 @@ _PRECISION = {
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }
-_GENERIC_NAMES = {"Unidentified Armed Group", "State forces (unidentified)"}
+_GENERIC_NAMES = {"Unidentified Armed Group", "State forces (unidentified)", "Police (unidentified)"}
 _SPECIFIC = {"town": 0, "exact": 0, None: 1, "district": 2, "region": 3, "country": 4}
 
 
@@ -254,11 +254,17 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
     sub_event = _classify(lex, typing_cues, weapon_list, hits, actor1, actor2, territory, location)
     if sub_event is None:
         return None
+    event_type = lex.sub_event_types[sub_event]
+    if event_type in ("Protests", "Riots") and actor2 is not None and actor2.kind in ("protesters", "rioters") and (
+            actor1 is None or actor1.kind not in ("protesters", "rioters")):
+        actor1, actor2 = actor2, actor1  # ACLED: the demonstrators are actor 1, whoever intervenes actor 2
+        swap = {"actor1": "actor2", "actor2": "actor1"}
+        evidence = [e.model_copy(update={"field": swap.get(e.field, e.field)}) for e in evidence]
     event_id = hashlib.sha1(f"{doc.report.id}\x1f{n}".encode()).hexdigest()[:16]
     return Event(
         report_id=doc.report.id,
         event_id=event_id,
-        event_type=lex.sub_event_types[sub_event],
+        event_type=event_type,
         sub_event_type=sub_event,
         date=date,
         date_precision=precision,
@@ -429,7 +435,7 @@ def _actors(doc: Analysis, lex: Lexicon, sents: set[int], hits: list[CasualtyHit
     return result[0], result[1]
 
 
-_GENERIC_ACTORS = {"State forces (unidentified)", "Protesters", "Rioters", "Civilians"}
+_GENERIC_ACTORS = {"State forces (unidentified)", "Police (unidentified)", "Protesters", "Rioters", "Civilians"}
 
 
 def _localise(lex: Lexicon, actor: Actor | None, country: str) -> Actor | None:
@@ -439,7 +445,8 @@ def _localise(lex: Lexicon, actor: Actor | None, country: str) -> Actor | None:
     side = lex.side_of_country.get(country)
     if side is None:
         return actor
-    name = {"State forces (unidentified)": side.state_forces, "Civilians": side.civilians}.get(
+    name = {"State forces (unidentified)": side.state_forces, "Police (unidentified)": side.police,
+            "Civilians": side.civilians}.get(
         actor.name, f"{actor.name} ({side.side})")
     return Actor(name=name, side=side.side, kind=actor.kind)
 
