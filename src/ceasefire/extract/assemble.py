@@ -457,7 +457,8 @@ def _implied_target(lex: Lexicon, hits: list[CasualtyHit], actor1: Actor, countr
     side = lex.side_of_country.get(country)
     if side is None or side.side == actor1.side:
         return None
-    civilian = any(h.who == "civilian" and h.count and (h.count.best or h.count.low or 0) > 0 for h in hits)
+    hurt = [h for h in hits if h.count and (h.count.best or h.count.low or 0) > 0]
+    civilian = any(h.who in ("civilian", "unknown") for h in hurt) and not all(h.who == "military" for h in hurt)
     if civilian:
         return Actor(name=side.civilians, side=side.side, kind="civilians")
     attacker = lex.sides.get(actor1.side or "")
