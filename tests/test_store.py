@@ -129,3 +129,23 @@ def test_store_merge_gold_clusters_reports_of_one_incident():
     assert result.pairs.precision >= 0.80 and result.pairs.f1 >= 0.66, result.table()
     by_incident = {row["incident"]: row for row in result.reconciled}
     assert by_incident["inc-30"]["number_of_sources"] >= 3  # Omdurman market: SAF, a monitor, the wire
+
+
+def test_store_a_denial_with_no_event_joins_the_incident_as_a_claim(store_url):
+    from ceasefire.extract.pipeline import reference_for
+
+    store = Store.open(store_url)
+    _add(store, "On 21 January 2024, Ukrainian forces shelled a market in Donetsk, killing 27 civilians, local officials said.",
+         "2024-01-21", "Local", "a")
+    denial = ("The Ukrainian General Staff said on 21 January 2024 that its forces had nothing to do with the tragedy "
+              "in Donetsk and called the claims Russian propaganda.")
+    report = make_report(denial, "2024-01-21", source="Ukrainian General Staff", report_id="d")
+    events = ceasefire.extract(denial, published="2024-01-21")
+    assert events == []
+    outcome = store.add_report(report, events, reference_for(report))
+    assert (outcome.events_created, outcome.events_merged) == (0, 1)
+    (event,) = store.query_events()
+    assert event["contested"] is True and event["references"] == 1
+    assert "Ukrainian General Staff" in event["denied_by"] and event["number_of_sources"] == 2
+    assert event["fatalities"]["best"] == 27  # a denial adds no figure
+    store.close()

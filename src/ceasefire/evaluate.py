@@ -311,7 +311,7 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
     import itertools
     import tempfile
 
-    from .extract.pipeline import make_report
+    from .extract.pipeline import make_report, reference_for
     from .store import Store
 
     ordered = sorted(gold_reports, key=lambda r: (r["published"], r["id"]))
@@ -320,7 +320,8 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
             reports = [make_report(r["text"], r["published"], source=r.get("source"), report_id=r["id"], url=r.get("url"))
                        for r in ordered]
             for result in extract_many(reports):
-                store.add_report(result.report, result.events)
+                reference = reference_for(result.report) if not result.events else None
+                store.add_report(result.report, result.events, reference)
             joined = store.report_events()
             records = {r["event_id"]: r for r in store.query_events()}
     cluster = {r["id"]: (joined.get(r["id"]) or [f"none:{r['id']}"])[0] for r in ordered}

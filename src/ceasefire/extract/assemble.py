@@ -644,3 +644,38 @@ def _classify(lex: Lexicon, cues: set[str], weapons: list[Weapon], hits, actor1,
             continue
         return rule["sub_event_type"]
     return None
+
+
+def reference_record(doc: Analysis, lex: Lexicon, gazetteer: Gazetteer | None) -> dict | None:
+    """What a report with no event of its own refers to: a denial, a confirmation, a statement
+    ("we have nothing to do with the tragedy in Donetsk"). Its place, date and words let the store
+    attach it, as a claim, to the incident it is about; it never becomes an event itself."""
+    places = _PlaceResolver(doc, lex, gazetteer)
+    located = None
+    for p in doc.places:
+        if p.how == "dateline" or p.sentence in doc.background:
+            continue
+        res = places.resolve(p)
+        if res is not None and res.entry.lat is not None and res.entry.precision in ("town", "exact"):
+            located = (p, res)
+            break
+    if located is None:
+        return None
+    p, res = located
+    dates = [d for d in doc.dates if not d.background and d.precision == "day"]
+    day = dates[0].date if dates else doc.report.published
+    text = doc.report.text
+    claims = [c for c in doc.claims if c.sentence not in doc.background]
+    return {
+        "reference": True,
+        "report_id": doc.report.id,
+        "date": day.isoformat(),
+        "date_precision": "day",
+        "location": {"name": p.name, "country": res.entry.country, "lat": res.entry.lat, "lon": res.entry.lon},
+        "claimed_by": sorted({c.claimant for c in claims if not c.denial}),
+        "denied_by": sorted({c.claimant for c in claims if c.denial}),
+        "evidence": [{"field": "location", "start": p.start, "end": p.end,
+                      "text": doc.sentences[p.sentence].text}],
+        "denial": bool(re.search(r"\b(?:den(?:y|ies|ied)|nothing to do with|false|fake|propaganda|categorically)\b",
+                                 text, re.I)),
+    }

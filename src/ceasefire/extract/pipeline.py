@@ -103,6 +103,13 @@ def extract_report(report: Report, lex: Lexicon | None = None, options: Options 
     return assemble.assemble_events(doc, lex, extractor_name(options), gazetteer_for(options))
 
 
+def reference_for(report: Report, lex: Lexicon | None = None, options: Options = Options()) -> dict | None:
+    """For a report that describes no event: the place, date and claims it refers to (see
+    :func:`ceasefire.extract.assemble.reference_record`), or None."""
+    lex = lex or default_lexicon()
+    return assemble.reference_record(analyse(report, lex, options), lex, gazetteer_for(options))
+
+
 def gazetteer_for(options: Options) -> Gazetteer | None:
     if not options.use_gazetteer:
         return None

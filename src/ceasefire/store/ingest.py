@@ -7,6 +7,7 @@ from typing import Callable, Iterable
 
 from ..api import extract_many
 from ..errors import CeasefireError
+from ..extract.pipeline import reference_for
 from ..io import Item
 from .repository import Store
 
@@ -39,7 +40,8 @@ def ingest(items: Iterable[Item], store: Store, n_process: int = 1,
             error = str(result.error)
         else:
             try:
-                outcome = store.add_report(result.report, result.events)
+                reference = reference_for(result.report) if not result.events else None
+                outcome = store.add_report(result.report, result.events, reference)
             except CeasefireError as exc:
                 error = str(exc)
             else:

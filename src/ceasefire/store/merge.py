@@ -63,10 +63,22 @@ def _sides(record: dict) -> set[str]:
 
 
 def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidate) -> float | None:
-    """How well a mention fits a stored event; None when it cannot be the same incident."""
+    """How well a mention fits a stored event; None when it cannot be the same incident.
+
+    A reference (a statement or denial with no event of its own) has no type: it must match on
+    place (within 10 km), date and words."""
     if report_id in cand.report_ids:
         return None
     event = cand.record
+    if mention.get("reference"):
+        ml, el = mention.get("location") or {}, event.get("location") or {}
+        if el.get("lat") is None:
+            return None
+        days = abs((dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days)
+        if days > 2 or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
+            return None
+        overlap = len(mention_words & cand.words) / len(mention_words | cand.words) if mention_words and cand.words else 0
+        return 4.0 + 3.0 * overlap - days
     if FAMILIES.get(mention["event_type"]) != FAMILIES.get(event["event_type"]):
         return None
     days = abs((dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days)
@@ -128,7 +140,11 @@ def _vote(values: list, default=None):
 
 
 def reconcile(records: list[dict], sources: list[str | None]) -> dict:
-    """One event record from the mentions of every source (mentions in report order)."""
+    """One event record from the mentions of every source (mentions in report order).
+    References (statements and denials with no event of their own) add their claims and outlets
+    but no figures."""
+    references = [r for r in records if r.get("reference")]
+    records = [r for r in records if not r.get("reference")]
     first = records[0]
     merged = dict(first)
     sub = _vote([r["sub_event_type"] for r in records])
@@ -158,11 +174,15 @@ def reconcile(records: list[dict], sources: list[str | None]) -> dict:
         for w in r.get("weapons", []):
             weapons.setdefault(w["name"], w)
     merged["weapons"] = list(weapons.values())
-    merged["claimed_by"] = sorted({c for r in records for c in r.get("claimed_by", [])})
-    merged["denied_by"] = sorted({c for r in records for c in r.get("denied_by", [])})
+    merged["claimed_by"] = sorted({c for r in records + references for c in r.get("claimed_by", [])
+                                   if not r.get("denial")})
+    merged["denied_by"] = sorted({c for r in records + references for c in r.get("denied_by", [])}
+                                 | {c for r in references if r.get("denial") for c in r.get("claimed_by", [])})
     bests = {(r.get("fatalities") or {}).get("best") for r in records if r.get("fatalities")}
     blamed = {(r.get("actor1") or {}).get("side") for r in records if r.get("actor1")}
-    merged["contested"] = len(bests - {None}) > 1 or len(blamed - {None}) > 1 or bool(merged["denied_by"])
+    merged["contested"] = (len(bests - {None}) > 1 or len(blamed - {None}) > 1 or bool(merged["denied_by"])
+                           or any(r.get("denial") for r in references))
+    merged["references"] = len(references)
     merged["sources"] = sorted({s for s in sources if s})
     merged["number_of_sources"] = len(merged["sources"]) or 1
     merged["evidence"] = []  # evidence stays with each mention (offsets are into that mention's report)

@@ -128,16 +128,20 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def add_report(self, report: Report, found: list[Event]) -> IngestOutcome:
-        """Store one report and its events in one transaction, merging them into known incidents."""
+    def add_report(self, report: Report, found: list[Event], reference: dict | None = None) -> IngestOutcome:
+        """Store one report and its events in one transaction, merging them into known incidents.
+
+        ``reference`` (for a report with no event: the place, date and claims it refers to) is
+        attached as a claim to the matching stored event, if there is one."""
         full, body = text_hashes(report.text)
         try:
             with self.engine.begin() as conn:
-                return self._add(conn, report, found, full, body)
+                return self._add(conn, report, found, full, body, reference)
         except SQLAlchemyError as exc:
             raise StoreError(f"{report.id}: could not be stored: {str(exc).splitlines()[0]}") from None
 
-    def _add(self, conn: Connection, report: Report, found: list[Event], full: str, body: str | None) -> IngestOutcome:
+    def _add(self, conn: Connection, report: Report, found: list[Event], full: str, body: str | None,
+             reference: dict | None = None) -> IngestOutcome:
         if report.url and conn.execute(select(report_copies.c.id).where(report_copies.c.url == report.url)).first():
             return IngestOutcome("duplicate")
         hashes = [h for h in (full, body) if h]
@@ -177,6 +181,16 @@ class Store:
                 {"event_id": event_id, "mention_id": mention_id, "source": report.source, "field": f,
                  "value": json.dumps(record.get(f))} for f in CLAIM_FIELDS])
             self._rebuild_event(conn, event_id)
+        if not found and reference is not None:
+            target = merge.best_match(reference, report_id, self._candidates(conn, reference))
+            if target is not None:
+                mention_id = conn.execute(insert(mentions).values(
+                    event_id=target.event_id, report_id=report_id, record=json.dumps(reference))).inserted_primary_key[0]
+                conn.execute(insert(claims), [
+                    {"event_id": target.event_id, "mention_id": mention_id, "source": report.source, "field": f,
+                     "value": json.dumps(reference.get(f))} for f in ("claimed_by", "denied_by", "denial")])
+                self._rebuild_event(conn, target.event_id)
+                outcome.events_merged += 1
         return outcome
 
     def _source_id(self, conn: Connection, name: str | None) -> int | None:
