@@ -237,6 +237,13 @@ class Lexicon:
                 )
         self.weapons = AliasMatcher(aliases)
         self.weapon_classes = classes
+        self.implied_weapons: list[tuple[re.Pattern[str], WeaponEntry]] = []
+        for item in raw.get("implied", []):
+            if item["class"] not in classes:
+                raise DataFileError(f"weapons.yaml: implied {item['name']!r} has unknown class {item['class']!r}")
+            entry = WeaponEntry(item["name"], item["class"], True)
+            for pattern in item["patterns"]:
+                self.implied_weapons.append((re.compile(rf"(?<![\w\-])(?:{pattern})(?![\w\-])", re.IGNORECASE), entry))
 
     def _build_actors(self, raw: dict) -> None:
         self.sides: dict[str, SideEntry] = {}

@@ -26,3 +26,12 @@ def find_weapons(doc: Analysis, lex: Lexicon) -> None:
             doc.weapons.append(
                 WeaponHit(m.start, m.end, sent.index, name, m.entry.weapon_class, m.entry.generic)
             )
+        named = {w.weapon_class for w in doc.weapons if w.sentence == sent.index}
+        named_any = bool(named)
+        for regex, entry in lex.implied_weapons:
+            if entry.weapon_class in named or (entry.weapon_class == "artillery" and named_any):
+                continue  # "shelled with Grad rockets": the rockets say it
+            m = regex.search(text, sent.start, sent.end)
+            if m:
+                named.add(entry.weapon_class)
+                doc.weapons.append(WeaponHit(m.start(), m.end(), sent.index, entry.name, entry.weapon_class, True))
