@@ -55,6 +55,8 @@ class _Draft:
 
 
 def _family(cues: set[str]) -> str | None:
+    if "agreement" in cues and not cues & {"casualty", "shelling", "air", "ied", "suicide", "shooting", "territory"}:
+        return "strategic"  # "agreed to a ceasefire ending the fighting" is no battle
     if cues & _PROTEST_CUES and not cues & (_VIOLENT_CUES - {"abduction", "clash"}):
         return "protest"  # "protesters clashed with police" is a riot, not a battle
     if cues & (_VIOLENT_CUES | {"fire", "casualty", "ceasefire"}):
