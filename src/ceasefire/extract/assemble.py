@@ -93,6 +93,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
                 cues_in.setdefault(h.sentence, set()).add("casualty")
     weapon_sentences = {w.sentence for w in doc.weapons}
     places = _PlaceResolver(doc, lex, gazetteer)
+    several = sum(1 for names in cues_in.values() if names & (_HOW_CUES | {"territory"})) > 1  # else no split to test
     drafts: list[_Draft] = []
     for sent in doc.sentences:
         i = sent.index
@@ -114,7 +115,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
         fresh = bool(own_dates) and bool(_SEPARATE.search(sent.text[:40]) or _SEPARATE_ANY.search(sent.text))
         later = bool(_LATER.search(sent.text)) and bool(names & (_VIOLENT_CUES | {"fire"}))
         target = None if later and drafts else _compatible(drafts, family, date, own_places, fresh)
-        coords = places.town_coords(i)
+        coords = places.town_coords(i) if several else []
         if target is not None and coords and target.coords and names & (_HOW_CUES | {"territory"}) and all(
                 distance_km(a, b, c, d) > 40 for a, b in coords for c, d in target.coords):
             target = None  # the same day, somewhere else: ACLED codes one event per place
