@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
-from ..geo.gazetteer import Gazetteer, distance_km
+from ..geo.gazetteer import Gazetteer, distance_km, normalize_name
 from ..geo.resolve import Resolution, resolve_place
 from .lexicon import Lexicon
 
@@ -508,6 +508,7 @@ class _PlaceResolver:
             if m.entry.country:
                 votes[m.entry.country] += 1
         self.context = [c for c, _ in votes.most_common()]
+        self.dateline: Resolution | None = None
         self.nearby = tuple(dict.fromkeys(
             t for c in self.context for side in [lex.side_of_country.get(c)] if side for t in side.theatres
             if t not in self.context))
@@ -515,7 +516,12 @@ class _PlaceResolver:
         if dateline is not None and gazetteer is not None:
             first = dateline.name.split("/")[0].strip().title()
             found = resolve_place(gazetteer, first, context=self.context) or resolve_place(gazetteer, first, context=[])
+            if found is None:  # a dateline names a real place: its most populous namesake, if any is a town
+                towns = [e for e in gazetteer.lookup(first) if e.main_name and e.feature == "P" and e.population >= 1000]
+                if towns:
+                    found = Resolution(max(towns, key=lambda e: e.population), 0.0, False)
             if found and found.entry.country:
+                self.dateline = found
                 self.context = [found.entry.country] + [c for c in self.context if c != found.entry.country]
 
     def town_coords(self, sentence: int) -> list[tuple[float, float]]:
@@ -532,6 +538,8 @@ class _PlaceResolver:
     def resolve(self, p: PlaceHit) -> Resolution | None:
         if self.gazetteer is None:
             return None
+        if self.dateline is not None and normalize_name(p.name) == normalize_name(self.dateline.entry.name):
+            return self.dateline
         key = (p.name, p.admin, p.feature)
         if key not in self._cache:
             self._cache[key] = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,

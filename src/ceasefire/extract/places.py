@@ -56,6 +56,8 @@ _PART_OF = re.compile(
     rf"(?<![\w\-])(?:mayor|governor|residents|people|streets|centre|center|suburbs|parts|areas|neighbou?rhoods|"
     rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
+# "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
+_HEADWORD = re.compile(r"^\s*(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)\.\s+(?=[A-Z])")
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
     r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
@@ -100,11 +102,12 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         found.append(PlaceHit(start, start + len(name), doc.sentence_of(start), name,
                               feature.lower() if feature else None, admin, how))
 
-    d = _DATELINE.match(text)
+    d = _DATELINE.match(text) or _HEADWORD.match(text)
     if d:
         raw = d.group("name")
-        if len(raw) > 2 and raw.upper() == raw:
-            found.append(PlaceHit(d.start("name"), d.end("name"), 0, raw.title(), None, None, "dateline"))
+        if len(raw) > 2 and (raw.upper() == raw or d.re is _HEADWORD) and raw.split()[0].lower() not in _STOP:
+            found.append(PlaceHit(d.start("name"), d.end("name"), 0, raw.title() if raw.isupper() else raw, None, None,
+                                  "dateline"))
     for regex in (_OF, _AFTER):
         for m in regex.finditer(text):
             add(m.start("name"), m.end("name"), m.group("feat"), "pattern")
