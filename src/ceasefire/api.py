@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .errors import CeasefireError, InputError
 from .extract.lexicon import Lexicon, default_lexicon, lexicon_for
-from .extract.pipeline import Options, extract_report, make_report
+from .extract.pipeline import Options, extract_report, gazetteer_for, make_report
 from .models import Event, Report
 
 
@@ -107,6 +107,8 @@ def extract_many(
     if options is None:
         options = Options(use_ner=use_ner, data_dir=str(data_dir) if data_dir else None)
     lexicon_for(options.data_dir)  # a bad data folder fails here, before any work
+    if n_process > 1:
+        gazetteer_for(options)  # build the place index once, here, not in every worker at the same time
     items = (_as_report(obj, n) for n, obj in enumerate(reports, 1))
     if n_process <= 1:
         for args in items:
