@@ -145,9 +145,8 @@ _LATER = re.compile(r"^\W*(?:In (?:response|retaliation)|Afterwards|Shortly (?:a
 
 
 def _compatible(drafts: list[_Draft], family: str, date, places: set[str], has_date: bool) -> _Draft | None:
-    group = {"violence": "violence", "protest": "protest", "strategic": "strategic"}[family]
     for d in reversed(drafts):
-        if d.family != group:
+        if d.family != family:
             continue
         if date and d.date and abs((date - d.date).days) > 1:
             continue

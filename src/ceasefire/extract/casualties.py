@@ -136,7 +136,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                         continue
                     who = _first(g.who, text, num.end(), v.start())
                     limit = 9 if who else 2
-                    if len(between) > limit or _has_other(numbers, verbs, num.end(), v.start(), g):
+                    if len(between) > limit or _has_other(numbers, verbs, num.end(), v.start()):
                         continue
                     if _article_without_who(num, who):
                         continue
@@ -145,7 +145,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                     between = _words_between(words, v.end(), num.start())
                     if len(between) > 3 or any(w in {";", "("} for w in between):
                         continue
-                    if _has_other(numbers, verbs, v.end(), num.start(), g):
+                    if _has_other(numbers, verbs, v.end(), num.start()):
                         continue
                     tail_end = min(e, num.end() + 60)
                     who = _first(g.who, text, num.end(), tail_end, max_gap=3)
@@ -173,7 +173,7 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                 gap = text[lo.end() : hi.start()]
                 if len(gap) > 40 or not re.search(r"(?:,|\band\b)\s*(?:\w+\s+)?$", gap) or re.search(r"[;.]", gap):
                     continue
-                if _has_other(numbers, verbs, lo.end(), hi.start(), g):
+                if _has_other(numbers, verbs, lo.end(), hi.start()):
                     continue
                 other_who = _first(g.who, text, other.end(), min(e, other.end() + 40), max_gap=2)
                 if other_who is None and other is lo and _SHARED_NOUN.match(gap):
@@ -246,7 +246,7 @@ def _words_between(words: list[tuple[int, int, str]], a: int, b: int) -> list[st
     return [w for s, e, w in words if s >= a and e <= b]
 
 
-def _has_other(numbers, verbs, a: int, b: int, g: _Grammar) -> bool:
+def _has_other(numbers, verbs, a: int, b: int) -> bool:
     return any(a <= n.start() < b for n in numbers) or any(a <= v.start() < b for v in verbs)
 
 

@@ -78,7 +78,7 @@ def find_territory(doc: Analysis, lex: Lexicon) -> None:
             elif later and re.search(r"\bby\b", text[place.end : later[0].start]):
                 gained, gainer_kind = later[0].side, later[0].kind
         doc.territory.append(
-            TerritoryHit(min(cue.start, sent.end), place.end, cue.sentence, place.name, gained, lost, gainer_kind)
+            TerritoryHit(cue.start, place.end, cue.sentence, place.name, gained, lost, gainer_kind)
         )
     for m in re.finditer(r"(?P<verb>fell (?:to|into the hands of))", text):
         i = doc.sentence_of(m.start())
