@@ -100,3 +100,23 @@ def store_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'store.db'}"
     else:
         yield request.getfixturevalue("pg_database")
+
+
+# ------------------------------------------------------------------ the HTTP server
+
+@pytest.fixture
+def live_server():
+    """Start the real application (uvicorn, a loopback port of its own) over a store:
+    ``server = live_server(store, WebSettings(...))``; ``server.url`` is its base URL. Stopped after the test."""
+    from ceasefire.web.server import ServerThread
+
+    started = []
+
+    def _start(store, settings=None):
+        server = ServerThread(store, settings).__enter__()
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.__exit__(None, None, None)

@@ -1,6 +1,8 @@
 """The command line: thin wrappers over the library.
 
     ceasefire extract FILE... [--published YYYY-MM-DD] [--source NAME] [--format jsonl|json|csv|table]
+    ceasefire ingest SOURCE... --db URL;  ceasefire events|export --db URL
+    ceasefire serve --db URL;  ceasefire tokens create NAME
     ceasefire schema
 """
 
@@ -12,7 +14,8 @@ import json
 import os
 import sys
 import time
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from . import __version__
 from .api import extract_many
@@ -121,6 +124,35 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_options(exp)
     exp.add_argument("--format", required=True, choices=("acled-csv", "geojson", "jsonl", "parquet"))
     exp.add_argument("--out", metavar="FILE", help="output file (required for parquet; default: standard output)")
+    srv = commands.add_parser(
+        "serve", help="serve the HTTP API and the offline web page over the store",
+        description="Serve the JSON API (docs at /docs) and the web page (map, timeline, table, event pages, "
+        "review) over the store. Reading is public unless --read token; writing always needs a token "
+        "(`ceasefire tokens create NAME`). The page needs no internet.",
+        epilog="example:\n  ceasefire serve --db sqlite:///events.db --port 8000   # then open http://127.0.0.1:8000/",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _db_option(srv)
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--read", choices=("public", "token"), default=os.environ.get("CEASEFIRE_READ", "public"),
+                     help="who may read: anyone (public, the default) or token holders ($CEASEFIRE_READ)")
+    srv.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                     help="allow cross-origin requests from ORIGIN (repeatable; off by default)")
+    srv.add_argument("--online-tiles", action="store_true",
+                     help="offer OpenStreetMap tiles as a map layer (the page is offline without them)")
+    srv.add_argument("--cache-seconds", type=float, default=2.0, metavar="S",
+                     help="serve repeated reads from memory for up to S seconds (0: never; default 2)")
+    tok = commands.add_parser(
+        "tokens", help="create, list or revoke the API tokens that may write (review and correct events)",
+        description="API tokens for `ceasefire serve`. A token is printed once, when created; the store keeps "
+        "only its hash. Its name is recorded as the author of every change made with it.")
+    tsub = tok.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
+    for action, text in (("create", "create a token and print it"), ("list", "list tokens (names and dates, never the tokens)"),
+                         ("revoke", "revoke a token by name")):
+        sub = tsub.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
+        _db_option(sub)
+        if action != "list":
+            sub.add_argument("name")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
     return parser
@@ -154,9 +186,10 @@ def _main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stde
         return 0
     if args.command == "evaluate":
         return _evaluate(args, out, err)
-    if args.command in ("ingest", "events", "export"):
+    if args.command in ("ingest", "events", "export", "serve", "tokens"):
         try:
-            return {"ingest": _ingest, "events": _events, "export": _export}[args.command](args, out, err)
+            return {"ingest": _ingest, "events": _events, "export": _export, "serve": _serve,
+                    "tokens": _tokens}[args.command](args, out, err)
         except CeasefireError as exc:
             err.write(f"ceasefire: error: {exc}\n")
             return 2
@@ -333,6 +366,39 @@ def _export(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             write_events(records, fmt, handle, default_lexicon().actor_kinds)
     else:
         write_events(records, fmt, out, default_lexicon().actor_kinds)
+    return 0
+
+
+def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .store import Store
+    from .web import WebSettings, serve
+
+    store = Store.open(args.db)
+    atexit.register(store.close)
+    settings = WebSettings(read=args.read, cors_origins=tuple(args.cors_origin), online_tiles=args.online_tiles,
+                           cache_seconds=args.cache_seconds)
+    err.write(f"ceasefire: serving {store.counts()['events']} events on http://{args.host}:{args.port}/ "
+              f"(API docs at /docs; reading is {args.read})\n")
+    serve(store, args.host, args.port, settings)
+    return 0
+
+
+def _tokens(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .store import Store
+    from .store import review as rv
+
+    store = Store.open(args.db)
+    atexit.register(store.close)
+    if args.tokens_command == "create":
+        token = rv.create_token(store, args.name)
+        out.write(token + "\n")
+        err.write(f"ceasefire: token {args.name!r} created; it is shown only now. Send it as 'Authorization: Bearer <token>'.\n")
+    elif args.tokens_command == "list":
+        for t in rv.list_tokens(store):
+            out.write(f"{t['name']}\tcreated {t['created_at']}\t{'revoked ' + t['revoked_at'] if t['revoked_at'] else 'active'}\n")
+    else:
+        rv.revoke_token(store, args.name)
+        out.write(f"revoked {args.name}\n")
     return 0
 
 

@@ -9,9 +9,14 @@
     │   └── InvalidDateError
     ├── ModelError          no usable spaCy model is installed
     ├── GazetteerError      the place index or a GeoNames file is missing or corrupt
-    └── StoreError          the event store cannot be opened or written
+    ├── StoreError          the event store cannot be opened or written
+    │   ├── NotFoundError   no such event, report or token
+    │   └── ReviewError     an analyst's change is not valid (unknown field, bad value)
+    ├── AuthError           no token, or a token that is unknown or revoked
+    └── EngineError         a scaled-out run cannot start (Dask missing, scheduler unreachable, output folder of another run)
 
-The CLI turns them into a message naming the item and a non-zero exit status.
+The CLI turns them into a message naming the item and a non-zero exit status; the HTTP layer into
+a status code (404, 422, 401) and a JSON error.
 """
 
 from __future__ import annotations
@@ -54,4 +59,20 @@ class GazetteerError(CeasefireError):
 
 
 class StoreError(CeasefireError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ReviewError(StoreError):
+    pass
+
+
+class AuthError(CeasefireError):
+    pass
+
+
+class EngineError(CeasefireError):
     pass

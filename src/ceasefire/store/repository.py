@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..models import Event, Report
-from . import merge
+from . import merge, review
 from .tables import actors, claims, events, mentions, places, report_copies, reports, sources
 
 DEFAULT_URL = "sqlite:///ceasefire.db"
@@ -71,8 +71,40 @@ class EventFilter:
     sub_event_type: str | None = None
     event_type: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    admin1: str | None = None
+    side: str | None = None  # either actor's side
+    text: str | None = None  # words that must all appear in the place, actors or evidence
+    states: tuple[str, ...] | None = None  # review states; None: every state but "rejected"
     limit: int | None = None
     offset: int = 0
+
+    def conditions(self) -> list:
+        """The filter as SQL conditions on the events table (indexed columns first)."""
+        c = events.c
+        out = []
+        if self.since:
+            out.append(c.date >= self.since)
+        if self.until:
+            out.append(c.date <= self.until)
+        if self.country:
+            out.append(c.country == self.country.upper())
+        if self.sub_event_type:
+            out.append(c.sub_event_type == self.sub_event_type)
+        if self.event_type:
+            out.append(c.event_type == self.event_type)
+        if self.admin1:
+            out.append(c.admin1 == self.admin1)
+        if self.side:
+            out.append((c.actor1_side == self.side) | (c.actor2_side == self.side))
+        if self.bbox:
+            min_lon, min_lat, max_lon, max_lat = self.bbox
+            out += [c.lon >= min_lon, c.lon <= max_lon, c.lat >= min_lat, c.lat <= max_lat]
+        for word in re.findall(r"\w+", (self.text or "").lower())[:8]:
+            like = f"%{word}%"
+            out.append(func.lower(c.location).like(like) | c.words.like(like)
+                       | func.lower(c.record).like(like))
+        out.append(c.review_state.in_(self.states) if self.states else c.review_state != "rejected")
+        return out
 
 
 @dataclass
@@ -242,6 +274,7 @@ class Store:
         anonymous = {rid for rid in report_ids if not any(r == rid and name for r, name in copies)}
         merged["number_of_sources"] = len(set(outlets)) + len(anonymous)
         merged["reports"] = len(report_ids)
+        review.apply_overrides(conn, event_id, merged)  # an analyst's corrections stay put
         cols = self._event_columns(conn, merged)
         conn.execute(update(events).where(events.c.id == event_id).values(
             **cols, record=json.dumps(merged), words=" ".join(words), number_of_sources=merged["number_of_sources"],
@@ -291,34 +324,27 @@ class Store:
             raise StoreError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     def _query_events(self, flt: EventFilter) -> Iterator[dict]:
-        query = select(events.c.id, events.c.record, events.c.number_of_sources).order_by(events.c.date.desc(), events.c.id)
-        conditions = []
-        if flt.since:
-            conditions.append(events.c.date >= flt.since)
-        if flt.until:
-            conditions.append(events.c.date <= flt.until)
-        if flt.country:
-            conditions.append(events.c.country == flt.country.upper())
-        if flt.sub_event_type:
-            conditions.append(events.c.sub_event_type == flt.sub_event_type)
-        if flt.event_type:
-            conditions.append(events.c.event_type == flt.event_type)
-        if flt.bbox:
-            min_lon, min_lat, max_lon, max_lat = flt.bbox
-            conditions += [events.c.lon >= min_lon, events.c.lon <= max_lon, events.c.lat >= min_lat, events.c.lat <= max_lat]
-        if conditions:
-            query = query.where(and_(*conditions))
+        for store_id, record, state in self.query_event_rows(flt):
+            event = json.loads(record)
+            event["store_id"], event["review_state"] = store_id, state
+            yield event
+
+    def query_event_rows(self, flt: EventFilter) -> Iterator[tuple[int, str, str]]:
+        """(store id, the event's JSON text, review state), newest first: the fast path for the API."""
+        query = select(events.c.id, events.c.record, events.c.review_state).order_by(events.c.date.desc(), events.c.id)
+        query = query.where(and_(*flt.conditions()))
         if flt.limit is not None:
             if flt.limit < 0 or flt.offset < 0:
                 raise StoreError("limit and offset must not be negative")
             query = query.limit(flt.limit)
         if flt.offset:
             query = query.offset(flt.offset)
-        with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                record = json.loads(row.record)
-                record["store_id"] = row.id
-                yield record
+        try:
+            with self.engine.connect() as conn:
+                for row in conn.execute(query):
+                    yield row[0], row[1], row[2]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     def mentions_of(self, store_id: int) -> list[dict]:
         with self.engine.connect() as conn:

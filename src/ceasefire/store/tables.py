@@ -7,6 +7,9 @@
     mentions       what one report says of one event: the extractor's record, evidence included
     claims         each source's value for each contested field (fatalities, wounded, actors, type, date, place)
     places, actors normalised entities the events point to
+    changes        the review history: every analyst action with its author, time and previous value (0003)
+    overrides      fields an analyst corrected, pinned against later machine reconciliation (0003)
+    api_tokens     hashes of the tokens that may write through the HTTP API (0003)
 """
 
 from __future__ import annotations
@@ -119,4 +122,33 @@ claims = Table(
     Column("source", String(300), nullable=True),
     Column("field", String(40), nullable=False),
     Column("value", Text, nullable=True),  # JSON
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Integer, nullable=False, index=True),  # no foreign key: the history outlives merged events
+    Column("action", String(20), nullable=False),  # correct | confirm | reject | reopen | merge | split
+    Column("field", String(40), nullable=True),
+    Column("old_value", Text, nullable=True),  # JSON
+    Column("new_value", Text, nullable=True),  # JSON
+    Column("author", String(120), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+overrides = Table(
+    "overrides", metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(40), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
 )

@@ -1,0 +1,345 @@
+"""The HTTP layer: a FastAPI application over one store, and the offline page. Thin: every route
+parses its parameters and calls one function of ``ceasefire.store``. The API is described in
+docs/api.md and at ``/docs``.
+
+    app = create_app(Store.open("sqlite:///events.db"), WebSettings(read="public"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import AuthError, CeasefireError, NotFoundError, ReviewError, StoreError
+from ..store import EventFilter, Store, views
+from ..store import review as rv
+from ..store.export import iter_export
+from ..store.tables import actors, events
+from .limits import BodyLimit, SecurityHeaders
+
+STATIC = Path(str(resources.files("ceasefire.web").joinpath("static")))
+APIDOCS = Path(str(resources.files("ceasefire.web").joinpath("apidocs")))
+MAX_PAGE = 1000
+MAX_MAP = 50_000
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    read: str = "public"  # public | token
+    cors_origins: tuple[str, ...] = ()
+    max_body: int = 64 * 1024
+    cache_seconds: float = 2.0  # how long a read may be served from memory (writes through the API clear it)
+    online_tiles: bool = False  # offer OpenStreetMap tiles in the page (the page is offline without them)
+
+
+class ResponseCache:
+    """Bytes of recent read responses, keyed by path and query. Writes made through this
+    application clear it; writes by other processes (an ingest) show after ``ttl`` seconds."""
+
+    def __init__(self, ttl: float, size: int = 1024):
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._items[key] = (time.monotonic(), body)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReviewError(f"{name} must be an ISO date such as 2022-03-24, got {value!r}") from None
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if not value:
+        return None
+    try:
+        box = tuple(float(x) for x in value.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4:
+        raise ReviewError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat, got {value!r}")
+    return box  # type: ignore[return-value]
+
+
+def event_filter(
+    since: str | None = Query(None, description="first day, ISO date"),
+    until: str | None = Query(None, description="last day, ISO date"),
+    country: str | None = Query(None, max_length=2, description="ISO 3166-1 alpha-2"),
+    admin1: str | None = Query(None, max_length=200),
+    event_type: str | None = Query(None, max_length=60),
+    sub_event_type: str | None = Query(None, max_length=60),
+    side: str | None = Query(None, max_length=120, description="an actor side on either side of the event"),
+    bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
+    q: str | None = Query(None, max_length=200, description="words that must all appear"),
+    state: str | None = Query(None, pattern="^(machine|confirmed|corrected|rejected)$"),
+) -> EventFilter:
+    return EventFilter(since=_date(since, "since"), until=_date(until, "until"), country=country or None,
+                       admin1=admin1 or None, event_type=event_type or None, sub_event_type=sub_event_type or None,
+                       side=side or None, bbox=_bbox(bbox), text=q or None, states=(state,) if state else None)
+
+
+def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+    if settings.read not in ("public", "token"):
+        raise ValueError("read must be 'public' or 'token'")
+    cache = ResponseCache(settings.cache_seconds)
+    app = FastAPI(title="ceasefire", version=__version__, docs_url=None, redoc_url=None,
+                  description="Conflict events coded from reports, with the evidence behind every field. "
+                  "Reading is public unless the server runs with --read token; writing needs a token.")
+    app.state.store, app.state.settings, app.state.cache = store, settings, cache
+
+    # -------------------------------------------------------------- errors, limits, access
+
+    @app.exception_handler(CeasefireError)
+    def _ceasefire_error(_request: Request, exc: CeasefireError) -> JSONResponse:
+        if isinstance(exc, NotFoundError):
+            return _error(404, "not_found", str(exc))
+        if isinstance(exc, AuthError):
+            return _error(401, "unauthorized", str(exc))
+        if isinstance(exc, ReviewError):
+            return _error(422, "invalid", str(exc))
+        if isinstance(exc, StoreError):
+            return _error(503, "store_error", str(exc))
+        return _error(400, "bad_request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
+        return _error(422, "invalid", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "not_found" if exc.status_code == 404 else "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # logged by uvicorn; no internals leak out
+        return _error(500, "internal", f"unexpected {exc.__class__.__name__}; see the server log")
+
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(SecurityHeaders, online_tiles=settings.online_tiles)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization", "Content-Type"])
+
+    def bearer(request: Request) -> str | None:
+        header = request.headers.get("authorization", "")
+        return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+    def reader(request: Request) -> None:
+        if settings.read == "token":
+            rv.author_of(store, bearer(request))
+
+    def writer(request: Request) -> str:
+        return rv.author_of(store, bearer(request))
+
+    def cached(request: Request, media_type: str, build) -> Response:
+        key = request.url.path + "?" + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
+        body = cache.get(key)
+        if body is None:
+            body = build()
+            cache.put(key, body)
+        return Response(body, media_type=media_type)
+
+    def changed(detail: dict) -> JSONResponse:
+        cache.clear()
+        return JSONResponse(detail)
+
+    read = [Depends(reader)]
+
+    # -------------------------------------------------------------- reading
+
+    @app.get("/api/meta", dependencies=read, tags=["read"])
+    def meta() -> dict:
+        """The version, access mode, taxonomy, and the countries, sides and dates in the store."""
+        return {"version": __version__, "read": settings.read, "online_tiles": settings.online_tiles,
+                **views.store_meta(store)}
+
+    @app.get("/api/events", dependencies=read, tags=["read"])
+    def list_events(request: Request, flt: EventFilter = Depends(event_filter),
+                    limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> Response:
+        """Events, newest first: the reconciled records with their store id, review state and sources."""
+        def build() -> bytes:
+            flt.limit, flt.offset = limit + 1, offset
+            rows = list(store.query_event_rows(flt))
+            items = ",".join(f'{{"store_id":{i},"review_state":{json.dumps(s)},{rec[1:]}' for i, rec, s in rows[:limit])
+            nxt = offset + limit if len(rows) > limit else None
+            return f'{{"items":[{items}],"limit":{limit},"offset":{offset},"next_offset":{json.dumps(nxt)}}}'.encode()
+        return cached(request, "application/json", build)
+
+    @app.get("/api/events.geojson", dependencies=read, tags=["read"])
+    def map_events(request: Request, flt: EventFilter = Depends(event_filter),
+                   limit: int = Query(20_000, ge=1, le=MAX_MAP)) -> Response:
+        """Placed events as a GeoJSON FeatureCollection with the properties the map needs."""
+        def build() -> bytes:
+            return json.dumps({"type": "FeatureCollection", "features": _features(store, flt, limit)},
+                              separators=(",", ":")).encode()
+        return cached(request, "application/geo+json", build)
+
+    @app.get("/api/events/{event_id}", dependencies=read, tags=["read"])
+    def one_event(event_id: int) -> dict:
+        """One event with every report that told it (text, evidence), each source's claims and the history."""
+        return views.event_detail(store, event_id)
+
+    @app.get("/api/events/{event_id}/history", dependencies=read, tags=["read"])
+    def event_history(event_id: int) -> list[dict]:
+        """Every change analysts made to the event, oldest first."""
+        changes = rv.history(store, event_id)
+        if not changes and not views.has_event(store, event_id):  # a merged-away event keeps its history
+            raise NotFoundError(f"no event {event_id}")
+        return changes
+
+    @app.get("/api/reports", dependencies=read, tags=["read"])
+    def list_reports(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> dict:
+        """Stored reports, newest first, with an excerpt."""
+        return {"items": views.list_reports(store, limit, offset), "limit": limit, "offset": offset}
+
+    @app.get("/api/reports/{report_id}", dependencies=read, tags=["read"])
+    def one_report(report_id: int) -> dict:
+        """One report: text, outlets, and the events it joined."""
+        return views.report_detail(store, report_id)
+
+    @app.get("/api/places", dependencies=read, tags=["read"])
+    def list_places(q: str | None = Query(None, max_length=200), country: str | None = Query(None, max_length=2),
+                    limit: int = Query(100, ge=1, le=MAX_PAGE)) -> list[dict]:
+        """Places events happened at, with their event counts."""
+        return views.list_places(store, q, country, limit)
+
+    @app.get("/api/timeline", dependencies=read, tags=["read"])
+    def timeline(request: Request, flt: EventFilter = Depends(event_filter),
+                 interval: str = Query("day", pattern="^(day|week)$"),
+                 by: str = Query("none", pattern="^(none|side|admin1|country)$")) -> Response:
+        """Events, fatalities and ceasefire violations per day or week, in one series or by side, region or country."""
+        return cached(request, "application/json",
+                      lambda: json.dumps(views.timeline(store, flt, interval, by), separators=(",", ":")).encode())
+
+    @app.get("/api/export", dependencies=read, tags=["read"])
+    def export(flt: EventFilter = Depends(event_filter),
+               format: str = Query("jsonl", pattern="^(acled-csv|geojson|jsonl)$")) -> StreamingResponse:
+        """Every event the filters select, streamed as ACLED-style CSV, GeoJSON or JSON Lines."""
+        from ..extract.lexicon import default_lexicon
+
+        fmt = {"acled-csv": "csv"}.get(format, format)
+        media = {"csv": "text/csv", "geojson": "application/geo+json", "jsonl": "application/x-ndjson"}[fmt]
+        ext = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[fmt]
+        chunks: Iterator[str] = iter_export(store.query_events(flt), fmt, default_lexicon().actor_kinds)
+        return StreamingResponse((c.encode() for c in chunks), media_type=media,
+                                 headers={"Content-Disposition": f'attachment; filename="ceasefire-events.{ext}"'})
+
+    # -------------------------------------------------------------- review (token needed)
+
+    @app.post("/api/events/{event_id}/review", tags=["review"])
+    def review_event(event_id: int, author: str = Depends(writer),
+                     action: str = Body(..., embed=True, pattern="^(confirm|reject|reopen)$"),
+                     note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
+        """Confirm, reject or reopen an event."""
+        rv.review(store, event_id, action, author, note)
+        return changed(views.event_detail(store, event_id))
+
+    @app.patch("/api/events/{event_id}", tags=["review"])
+    def correct_event(event_id: int, author: str = Depends(writer),
+                      changes: dict[str, Any] = Body(..., embed=True),
+                      note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
+        """Correct fields (type, sub-type, date, place, actors, counts); each is pinned and logged."""
+        rv.correct(store, event_id, changes, author, note)
+        return changed(views.event_detail(store, event_id))
+
+    @app.post("/api/events/merge", tags=["review"])
+    def merge_events(author: str = Depends(writer), ids: list[int] = Body(..., embed=True, max_length=100),
+                     note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
+        """Merge events: the reports of the others move to the first id."""
+        keep = rv.merge_events(store, ids, author, note)
+        return changed(views.event_detail(store, keep))
+
+    @app.post("/api/events/{event_id}/split", tags=["review"])
+    def split_event(event_id: int, author: str = Depends(writer),
+                    mention_ids: list[int] = Body(..., embed=True, max_length=1000),
+                    note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
+        """Move some reports' accounts out of an event into a new one."""
+        new_id = rv.split_event(store, event_id, mention_ids, author, note)
+        return changed({"event_id": new_id, "from": event_id})
+
+    # -------------------------------------------------------------- the page
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/event.html", include_in_schema=False)
+    def event_page() -> FileResponse:
+        return FileResponse(STATIC / "event.html", media_type="text/html")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> FileResponse:
+        return FileResponse(APIDOCS / "docs.html", media_type="text/html")
+
+    from swagger_ui_bundle import swagger_ui_path
+    from xstatic.pkg import leaflet
+
+    app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+    app.mount("/static/apidocs", StaticFiles(directory=APIDOCS), name="apidocs")
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    return app
+
+
+def _features(store: Store, flt: EventFilter, limit: int) -> list[dict]:
+    a1, a2 = actors.alias("a1"), actors.alias("a2")
+    c = events.c
+    query = (select(c.id, c.date, c.event_type, c.sub_event_type, c.location, c.lat, c.lon, c.fatalities_best,
+                    c.number_of_sources, c.review_state, a1.c.name.label("actor1"), a2.c.name.label("actor2"))
+             .select_from(events.outerjoin(a1, c.actor1_id == a1.c.id).outerjoin(a2, c.actor2_id == a2.c.id))
+             .where(c.lat.is_not(None), *flt.conditions()).order_by(c.date.desc(), c.id).limit(limit))
+    with store.engine.connect() as conn:
+        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                 "properties": {"store_id": r.id, "date": r.date.isoformat(), "event_type": r.event_type,
+                                "sub_event_type": r.sub_event_type, "location": r.location,
+                                "fatalities": r.fatalities_best, "actor1": r.actor1, "actor2": r.actor2,
+                                "number_of_sources": r.number_of_sources, "review_state": r.review_state}}
+                for r in conn.execute(query)]
