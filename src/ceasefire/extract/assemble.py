@@ -283,7 +283,7 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         denied_by=denied,
         source=doc.report.source,
         url=doc.report.url,
-        evidence=sorted(set(evidence), key=lambda e: (e.start, e.field)),
+        evidence=sorted(set(evidence), key=lambda e: (e.start, e.field, e.end)),
         extractor=extractor,
     )
 
