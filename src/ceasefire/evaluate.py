@@ -296,6 +296,7 @@ class MergeEvaluation:
     events: int
     unplaced: list[str]  # reports that produced no event
     reconciled: list[dict]  # per gold incident: the event it became, with its counts and sources
+    clusters: dict[str, str] = field(default_factory=dict)  # report id -> the stored event it joined ("none:<id>")
 
     def table(self) -> str:
         p = self.pairs
@@ -357,4 +358,4 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
                            "fatalities": record.get("fatalities"), "wounded": record.get("wounded"),
                            "number_of_sources": record.get("number_of_sources"), "contested": record.get("contested")})
     return MergeEvaluation(pairs, len(ordered), len(incidents), len(set(cluster.values())),
-                           [rid for rid, uid in cluster.items() if uid.startswith("none:")], reconciled)
+                           [rid for rid, uid in cluster.items() if uid.startswith("none:")], reconciled, cluster)

@@ -666,12 +666,17 @@ def reference_record(doc: Analysis, lex: Lexicon, gazetteer: Gazetteer | None) -
         if p.how == "dateline" or p.sentence in doc.background:
             continue
         res = places.resolve(p)
-        if res is not None and res.entry.lat is not None and res.entry.precision in ("town", "exact"):
-            located = (p, res)
+        if res is None or res.entry.lat is None:
+            continue
+        precision = _PRECISION.get(p.feature or "") or res.entry.precision
+        if precision in ("town", "exact") and res.entry.precision in ("town", "exact"):
+            located = (p, res, "town")
             break
+        if located is None and precision in ("region", "district"):
+            located = (p, res, "region")  # "the Kursk region": kept unless a town follows
     if located is None:
         return None
-    p, res = located
+    p, res, precision = located
     dates = [d for d in doc.dates if not d.background and d.precision == "day"]
     day = dates[0].date if dates else doc.report.published
     text = doc.report.text
@@ -681,7 +686,9 @@ def reference_record(doc: Analysis, lex: Lexicon, gazetteer: Gazetteer | None) -
         "report_id": doc.report.id,
         "date": day.isoformat(),
         "date_precision": "day",
-        "location": {"name": p.name, "country": res.entry.country, "lat": res.entry.lat, "lon": res.entry.lon},
+        "date_told": text[dates[0].start:dates[0].end] if dates else None,
+        "location": {"name": p.name, "country": res.entry.country, "admin1": res.entry.admin1, "lat": res.entry.lat,
+                     "lon": res.entry.lon, "precision": precision},
         "claimed_by": sorted({c.claimant for c in claims if not c.denial}),
         "denied_by": sorted({c.claimant for c in claims if c.denial}),
         "evidence": [{"field": "location", "start": p.start, "end": p.end,

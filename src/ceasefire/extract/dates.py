@@ -35,9 +35,11 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")),
-    ("dmy", re.compile(rf"(?<![\w])(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?(?!\w)")),
-    ("mdy", re.compile(rf"(?<![\w]){_MON}\s+{_DAY}(?:,?\s+{_YEAR})?(?![\w:])")),
-    ("night", re.compile(r"(?<![\w])(?:overnight|last night|during the night|(?:late )?on the night of (?:\w+ )?to (?:\w+)|in the early hours|early (?:this|on \w+) morning|before dawn|at dawn)(?![\w])", re.I)),
+    ("dmy", re.compile(rf"(?<![\w])(?:the\s+)?{_DAY}(?:[-\u2013](?:[0-3]?\d))?(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?(?!\w)")),
+    ("mdy", re.compile(rf"(?<![\w]){_MON}\s+{_DAY}(?:[-\u2013](?:[0-3]?\d)(?!\d))?(?:,?\s+{_YEAR})?(?![\w:])")),
+    ("night", re.compile(r"(?<![\w])(?:overnight|last night|during the night|(?:late )?on the night of (?:\w+ )?to (?:\w+))(?![\w])", re.I)),
+    # the small hours of the publication day, or of a day named: "early this morning", "before dawn on Tuesday"
+    ("early", re.compile(r"(?<![\w])(?:in the early hours(?: of (?:this|the) morning| of (?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?|early (?:this|on (?P<wd2>\w+)) morning|(?:before|at) dawn(?: (?:today|on (?P<wd3>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))?)(?![\w])", re.I)),
     ("yesterday", re.compile(r"(?<![\w])(?:yesterday|the previous day|the day before)(?![\w])", re.I)),
     ("today", re.compile(r"(?<![\w])(?:today|this morning|this afternoon|this evening|tonight|earlier today|earlier in the day|on the same day)(?![\w])", re.I)),
     ("ago", re.compile(r"(?<![\w])(?P<n>two|three|four|five|six|\d)\s+days\s+(?:ago|earlier|before)(?![\w])", re.I)),
@@ -117,6 +119,13 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date):
             return dt.date(int(m["year"]), MONTHS[m["mon"].lower().rstrip(".")], 1), "month", True
     except ValueError:
         return None
+    if kind == "early":
+        named = next((w for w in (m["wd"], m["wd2"], m["wd3"]) if w), None)
+        if named is None:
+            return published, "day", False
+        if named.lower() not in WEEKDAYS:
+            return None
+        return published - dt.timedelta(days=(published.weekday() - WEEKDAYS[named.lower()]) % 7), "day", False
     if kind == "night" or kind == "yesterday":
         return published - dt.timedelta(days=1), "day", False
     if kind == "today":

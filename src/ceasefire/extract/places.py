@@ -49,6 +49,13 @@ _SUBJECT = re.compile(
 )
 # "Gwoza (Borno)": a name with its province in brackets is a place, whatever precedes it
 _WITH_ADMIN = re.compile(rf"(?<![\w\-])(?P<name>{_NAME})[ \t]*\((?P<admin>[A-Z][a-z][\w'\u2019\-]*(?:[ \t-]+[A-Z][\w'\u2019\-]*){{0,3}})\)")
+# "the Kirovsky district of Donetsk", "the Shaboura area of Rafah": a part of a town stands for the town
+# (not "the Yabaal district of Middle Shabelle region", a district of a region)
+_PART_OF_TOWN = re.compile(
+    rf"(?<![\w\-])(?P<part>{_NAME})\s+(?:micro-?district|district|neighbou?rhood|quarter|area|ward|sector)\s+of\s+"
+    rf"(?:the\s+)?(?:(?:city|town)\s+of\s+)?(?P<name>{_NAME})"
+)
+_REGION_AFTER = re.compile(r"[\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*)*\s+(?:region|province|oblast|governorate|state|county)\b")
 # "MNDAA-held Lashio", "Russian-occupied Donetsk"
 _HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})")
 # "the mayor of Melitopol", "the streets of Khartoum"
@@ -108,6 +115,12 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         if len(raw) > 2 and (raw.upper() == raw or d.re is _HEADWORD) and raw.split()[0].lower() not in _STOP:
             found.append(PlaceHit(d.start("name"), d.end("name"), 0, raw.title() if raw.isupper() else raw, None, None,
                                   "dateline"))
+    parts = []
+    for m in _PART_OF_TOWN.finditer(text):
+        if _REGION_AFTER.match(text, m.end("name")):
+            continue
+        add(m.start("name"), m.end("name"), "city", "pattern")
+        parts.append((m.start("part"), m.start("name")))
     for regex in (_OF, _AFTER):
         for m in regex.finditer(text):
             add(m.start("name"), m.end("name"), m.group("feat"), "pattern")
@@ -118,6 +131,10 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
     for regex in (_SUBJECT, _PART_OF, _WITH_ADMIN, _HELD):
         for m in regex.finditer(text):
             add(m.start("name"), m.end("name"), None, "pattern")
+    if parts:  # the part and any other reading of the town's name yield to the town
+        towns = {p.start for p in found if p.feature == "city"}
+        found = [p for p in found if not any(a <= p.start < b for a, b in parts)
+                 and not (p.start in towns and p.feature != "city")]
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     last_end = -1
     for p in found:

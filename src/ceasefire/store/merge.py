@@ -1,18 +1,41 @@
 """Merging mentions into events, and reconciling what several sources say.
 
-Matching (a new mention against events stored within a week of it, nearby or in its country):
+Matching a new mention against the events stored within a week of it (nearby, or in its country
+when its place is a region or a country). A mention is compared with the event's reconciled record
+and with each mention the event already holds; the best of these scores counts, so that an event
+told as "Stepanakert" by one source and "Khankendi" by another is found under either.
 
-- the same report never merges with itself (its events are distinct by construction);
-- dates more than a day apart (a week for week-precise dates) do not merge;
-- event families must agree: battles, explosions and violence against civilians are one
-  family (sources disagree on how to code the same strike); protests and riots another;
-  strategic developments a third;
-- places: within 10 km +3, within 40 km +1.5, farther than 60 km never; the same place name +3;
-- actors: +1 for each side both name, -2 when both name sides and share none;
-- same ACLED type +1.5, same sub-event type +1;
-- the words of the evidence sentences: +3 x their Jaccard similarity.
+Never the same incident (no score):
+
+- the same report (its events are distinct by construction);
+- different event families: battles, explosions and violence against civilians are one family
+  (sources disagree on how to code the same strike); protests and riots another; strategic
+  developments a third;
+- dates more than a day apart (a week for week-precise dates); a date the report does not tell
+  (the publication date stands in) may fall up to two days after the event's (statements and
+  daily briefings come late);
+- two places with coordinates more than 60 km apart, unless one is a region or a country that
+  holds the other (the town's admin1 or country); a town outside the region a report names;
+- places in different countries when neither has coordinates.
+
+The score of a possible match:
+
+- date: the same day +1; a day apart when both reports tell their date -2.5 (an explicit
+  contradiction), unless one of them tells a night ("overnight", "the night of 12-13"), which
+  straddles two dates;
+- place: within 3 km or the same name +3, within 10 km +1.5, within 40 km +0.5; a town inside the
+  region or country the other names 0; two different towns more than 3 km apart -2;
+- actors: +1 for each side both name (at most 2), -2 when both name sides and share none;
+- the same ACLED type +1.5, the same sub-event type +1;
+- the same fatality figure (a positive best) +1;
+- the words of the evidence sentences (content words, no reporting verbs): +4 x their Jaccard
+  similarity.
 
 A mention joins the best event scoring at least ``THRESHOLD``; otherwise it starts a new one.
+
+A reference (a statement or denial with no event of its own) has no type: it must match on place
+(within 10 km, or its region holds the event's town), date (two days; a reference with no date of
+its own may come up to three days after the event) and words.
 
 Reconciliation (UCDP GED's spirit): each source contributes its own low/best/high for a count.
 The event's low is the lowest of the sources' lows, its high the highest figure any source gives,
@@ -27,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..geo.gazetteer import distance_km, normalize_name
 
@@ -43,6 +66,8 @@ FAMILIES = {
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = {"said", "that", "with", "were", "from", "their", "have", "this", "they", "which", "after", "according",
          "reported", "forces", "there", "been", "also", "when", "into", "over", "near"}
+_STRADDLES = re.compile(r"night|overnight|midnight|\d\s*[-\u2013]\s*\d", re.I)  # "the night of 12-13", "12-13 May"
+_WIDE = ("region", "country")  # places that may hold another
 
 
 @dataclass
@@ -51,6 +76,7 @@ class Candidate:
     record: dict  # the event's reconciled record
     report_ids: set[int]
     words: set[str]
+    mentions: list[dict] = field(default_factory=list)  # what each source said of it (references excluded)
 
 
 def words_of(record: dict) -> set[str]:
@@ -62,51 +88,129 @@ def _sides(record: dict) -> set[str]:
     return {a["side"] for a in (record.get("actor1"), record.get("actor2")) if a and a.get("side")}
 
 
-def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidate) -> float | None:
-    """How well a mention fits a stored event; None when it cannot be the same incident.
+def _date_told(record: dict) -> str | None:
+    """The words that gave the record its date ("on 13 September", "overnight"), or None when the
+    report tells no date and its publication date stands in."""
+    if "date_told" in record:  # a reference record says so itself
+        return record["date_told"]
+    return next((e["text"] for e in record.get("evidence", []) if e["field"] == "date"), None)
 
-    A reference (a statement or denial with no event of its own) has no type: it must match on
-    place (within 10 km), date and words."""
-    if report_id in cand.report_ids:
-        return None
-    event = cand.record
-    if mention.get("reference"):
-        ml, el = mention.get("location") or {}, event.get("location") or {}
-        if el.get("lat") is None:
-            return None
-        days = abs((dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days)
-        if days > 2 or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
-            return None
-        overlap = len(mention_words & cand.words) / len(mention_words | cand.words) if mention_words and cand.words else 0
-        return 4.0 + 3.0 * overlap - days
-    if FAMILIES.get(mention["event_type"]) != FAMILIES.get(event["event_type"]):
-        return None
-    days = abs((dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days)
-    slack = 7 if "week" in (mention.get("date_precision"), event.get("date_precision")) else 1
-    if days > slack:
-        return None
-    s = 1.0 if days == 0 else 0.0
-    ml, el = mention.get("location") or {}, event.get("location") or {}
+
+def _day_gap(a: dict, b: dict) -> int | None:
+    """Days between two records' dates; None when too far apart to be one incident."""
+    da, db = dt.date.fromisoformat(a["date"]), dt.date.fromisoformat(b["date"])
+    days = abs((da - db).days)
+    if "week" in (a.get("date_precision"), b.get("date_precision")):
+        return days if days <= 7 else None
+    if days <= 1:
+        return days
+    untold = [r for r, other in ((a, db), (b, da)) if _date_told(r) is None and dt.date.fromisoformat(r["date"]) > other]
+    return days if untold and days <= 2 else None
+
+
+def _holds(wide: dict, town: dict) -> bool:
+    """Whether a region or country (``wide``) holds a place: same country, and for a region the
+    town's admin1 names it (or the town has no admin1 to tell)."""
+    if not wide.get("country") or wide.get("country") != town.get("country"):
+        return False
+    if wide.get("precision") == "country" or not town.get("admin1"):
+        return True
+    a, b = normalize_name(wide.get("admin1") or wide.get("name") or ""), normalize_name(town["admin1"])
+    return bool(a) and (a in b or b in a)
+
+
+def _place_score(ml: dict, el: dict) -> float | None:
+    """Points for two locations (see the module docstring); None when they cannot be one place."""
+    same_name = bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
+    wide = [loc for loc in (ml, el) if loc.get("precision") in _WIDE]
+    if wide and not same_name:
+        if len(wide) == 2:
+            return 0.0 if ml.get("country") == el.get("country") else None
+        other = el if wide[0] is ml else ml
+        return 0.0 if _holds(wide[0], other) else None
     if ml.get("lat") is not None and el.get("lat") is not None:
         km = distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"])
         if km > 60:
             return None
-        s += 3.0 if km <= 10 else 1.5 if km <= 40 else 0.0
-    elif ml.get("country") and el.get("country") and ml["country"] != el["country"] and not (
-            ml.get("lat") is not None or el.get("lat") is not None):
+        if km <= 1 or same_name:
+            return 3.0
+        if all(loc.get("precision") in ("town", "exact") for loc in (ml, el)):
+            return -4.0  # two different towns
+        return 1.5 if km <= 10 else 0.5 if km <= 40 else 0.0
+    if ml.get("country") and el.get("country") and ml["country"] != el["country"]:
         return None
-    if ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]):
-        s += 3.0
-    ms, es = _sides(mention), _sides(event)
+    return 3.0 if same_name else 0.0
+
+
+def _date_score(mention: dict, event: dict) -> float | None:
+    """Points for the dates of a mention and an event; None when too far apart."""
+    days = _day_gap(mention, event)
+    if days is None:
+        return None
+    if days == 0:
+        return 1.0
+    told = [_date_told(mention), _date_told(event)]
+    if days == 1 and "week" not in (mention.get("date_precision"), event.get("date_precision")) and all(told) \
+            and not any(_STRADDLES.search(t) for t in told):
+        return -4.0  # both say which day, and the days differ
+    return 0.0
+
+
+def _pair_score(mention: dict, other: dict) -> float | None:
+    """How well a mention fits one record of an event (its reconciled record or one of its mentions)
+    on place, actors, type and figures; None when it cannot be the same incident."""
+    if FAMILIES.get(mention["event_type"]) != FAMILIES.get(other["event_type"]) or _day_gap(mention, other) is None:
+        return None
+    s = _place_score(mention.get("location") or {}, other.get("location") or {})
+    if s is None:
+        return None
+    ms, es = _sides(mention), _sides(other)
     if ms and es:
         shared = len(ms & es)
-        s += shared if shared else -2.0
-    if mention["event_type"] == event["event_type"]:
+        s += min(shared, 2) if shared else -1.0
+    if mention["event_type"] == other["event_type"]:
         s += 1.5
-    if mention["sub_event_type"] == event["sub_event_type"]:
+    if mention["sub_event_type"] == other["sub_event_type"]:
         s += 1.0
+    mf, of = (mention.get("fatalities") or {}).get("best"), (other.get("fatalities") or {}).get("best")
+    if mf and mf == of:
+        s += 1.0
+    return s
+
+
+def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) -> float | None:
+    event = cand.record
+    ml, el = mention.get("location") or {}, event.get("location") or {}
+    if el.get("lat") is None and not (ml.get("precision") in _WIDE and _holds(ml, el)):
+        return None
+    gap = (dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days
+    late = mention.get("date_told") is None and 0 <= gap <= 3  # a statement with no date, after the event
+    days = 0 if late else abs(gap)
+    if days > 2:
+        return None
+    if ml.get("precision") in _WIDE:
+        if not _holds(ml, el):
+            return None
+    elif el.get("lat") is None or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
+        return None
+    overlap = len(mention_words & cand.words) / len(mention_words | cand.words) if mention_words and cand.words else 0
+    return 4.0 + 3.0 * overlap - days
+
+
+def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidate) -> float | None:
+    """How well a mention fits a stored event; None when it cannot be the same incident
+    (see the module docstring)."""
+    if report_id in cand.report_ids:
+        return None
+    if mention.get("reference"):
+        return _reference_score(mention, mention_words, cand)
+    date = _date_score(mention, cand.record)
+    scores = [s for s in (_pair_score(mention, r) for r in [cand.record, *cand.mentions]) if s is not None]
+    if date is None or not scores:
+        return None
+    s = date + max(scores)
     if mention_words and cand.words:
-        s += 3.0 * len(mention_words & cand.words) / len(mention_words | cand.words)
+        s += 4.0 * len(mention_words & cand.words) / len(mention_words | cand.words)
     return s
 
 
@@ -151,7 +255,14 @@ def reconcile(records: list[dict], sources: list[str | None]) -> dict:
     merged["sub_event_type"] = sub
     merged["event_type"] = next(r["event_type"] for r in records if r["sub_event_type"] == sub)
     day = [r for r in records if r.get("date_precision") == "day"] or records
-    merged["date"] = min(r["date"] for r in day)
+    told = [r for r in day if _date_told(r)]
+    if told:  # the day most sources tell (the earliest on a tie), over publication dates standing in
+        counts = Counter(r["date"] for r in told)
+        merged["date"] = min(d for d, n in counts.items() if n == max(counts.values()))
+        merged["date_told"] = next(_date_told(r) for r in told if r["date"] == merged["date"])
+    else:
+        merged["date"] = min(r["date"] for r in day)
+        merged["date_told"] = None
     merged["date_precision"] = "day" if any(r.get("date_precision") == "day" for r in records) else first["date_precision"]
     located = [r["location"] for r in records if r.get("location") and r["location"].get("lat") is not None]
     named = [r["location"] for r in records if r.get("location")]
@@ -164,8 +275,8 @@ def reconcile(records: list[dict], sources: list[str | None]) -> dict:
         if actors:
             name = _vote([a["name"] for a in actors])
             merged[role] = next(a for a in actors if a["name"] == name)
-    for field in ("fatalities", "wounded"):
-        merged[field] = reconcile_count([r.get(field) for r in records])
+    for count in ("fatalities", "wounded"):
+        merged[count] = reconcile_count([r.get(count) for r in records])
     merged["ceasefire_violation"] = any(r.get("ceasefire_violation") for r in records)
     territory = [r["territory_change"] for r in records if r.get("territory_change")]
     merged["territory_change"] = territory[0] if territory else None

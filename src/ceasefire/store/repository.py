@@ -235,26 +235,34 @@ class Store:
 
     def _candidates(self, conn: Connection, record: dict) -> list[merge.Candidate]:
         """Stored events that could be the same incident: an indexed window of dates, the same
-        country, and (when the mention is placed) a box of about 60 km around it."""
+        country, and (when the mention is placed in a town) a box of about 60 km around it; events
+        placed only in a region or a country of their own are kept too. Each comes with what its
+        sources said (their mentions), which the match compares one by one."""
         day = dt.date.fromisoformat(record["date"])
         query = select(events.c.id, events.c.record, events.c.words).where(
             events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
         loc = record.get("location") or {}
-        if loc.get("country") and loc.get("lat") is None:
+        wide = loc.get("precision") in ("region", "country")
+        if loc.get("country") and (loc.get("lat") is None or wide):
             query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
-        if loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
+        elif loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
             query = query.where(
-                events.c.lat.is_(None)
+                events.c.lat.is_(None) | events.c.geo_precision.in_(("region", "country"))
                 | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
         rows = conn.execute(query.order_by(events.c.id.desc()).limit(300)).all()  # the latest 300 at most
         if not rows:
             return []
         ids = [r.id for r in rows]
         reports_of: dict[int, set[int]] = {}
-        for event_id, report_id in conn.execute(select(mentions.c.event_id, mentions.c.report_id).where(mentions.c.event_id.in_(ids))):
+        said: dict[int, list[dict]] = {}
+        for event_id, report_id, text in conn.execute(
+                select(mentions.c.event_id, mentions.c.report_id, mentions.c.record).where(mentions.c.event_id.in_(ids))):
             reports_of.setdefault(event_id, set()).add(report_id)
-        return [merge.Candidate(r.id, json.loads(r.record), reports_of.get(r.id, set()), set((r.words or "").split()))
-                for r in rows]
+            mention = json.loads(text)
+            if not mention.get("reference"):
+                said.setdefault(event_id, []).append(mention)
+        return [merge.Candidate(r.id, json.loads(r.record), reports_of.get(r.id, set()), set((r.words or "").split()),
+                                said.get(r.id, [])) for r in rows]
 
     def _rebuild_event(self, conn: Connection, event_id: int) -> None:
         rows = conn.execute(
