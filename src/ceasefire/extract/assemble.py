@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
-from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
 from ..geo.gazetteer import Gazetteer, distance_km, normalize_name
 from ..geo.resolve import Resolution, resolve_place
+from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
+from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
 from .lexicon import Lexicon
 
 REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
@@ -35,7 +35,7 @@ _PROTEST_CUES = {"protest", "riot", "mob"}
 _PRECISION = {
     "village": "town", "town": "town", "city": "town", "settlement": "town", "community": "town",
     "hamlet": "town", "locality": "town", "border village": "town", "frontline village": "town",
-    "port city": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
+    "port city": "town", "port": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
     "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
     "neighborhood": "exact", "suburb": "exact", "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",

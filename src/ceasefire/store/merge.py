@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 from ..geo.gazetteer import distance_km, normalize_name
 
-THRESHOLD = 3.5
+THRESHOLD = 2.5
 FAMILIES = {
     "Battles": "violence",
     "Explosions/Remote violence": "violence",
@@ -152,7 +152,7 @@ def _date_score(mention: dict, event: dict) -> float | None:
     told = [_date_told(mention), _date_told(event)]
     if days == 1 and "week" not in (mention.get("date_precision"), event.get("date_precision")) and all(told) \
             and not any(_STRADDLES.search(t) for t in told):
-        return -4.0  # both say which day, and the days differ
+        return None  # both say which day, and the days differ
     return 0.0
 
 
