@@ -13,6 +13,7 @@ const errorBox = $("error");
 let meta = null;
 let filters = readFilters();
 let offset = 0;
+let tilesOffered = false;
 let generation = 0; // answers to an older view are dropped
 
 const eventMap = createMap($("map"), { onStatus: (text) => showError(errorBox, new Error(text)) });
@@ -93,7 +94,7 @@ function refresh() {
     guarded(async () => {
       const collection = await api(`/api/events.geojson?${toQuery(filters, { extra: { limit: 20000 } })}`);
       if (mine !== generation) return;
-      const { mapped, unplaced } = eventMap.setEvents(collection);
+      const { mapped, unplaced } = eventMap.setEvents(collection, { fit: true });
       $("map-status").textContent = `${mapped} event${mapped === 1 ? "" : "s"} on the map`
         + (unplaced ? `, ${unplaced} without coordinates` : "");
     }),
@@ -189,6 +190,10 @@ window.addEventListener("popstate", () => {
 async function start() {
   await guarded(async () => {
     meta = await api("/api/meta");
+    if (meta.online_tiles && !tilesOffered) {
+      eventMap.offerOnlineTiles();
+      tilesOffered = true;
+    }
     const range = meta.first_date ? `, ${meta.first_date} to ${meta.last_date}` : "";
     $("store-summary").textContent = `${meta.events} events${range}`;
   });

@@ -105,10 +105,9 @@ export function createMap(container, { onStatus = () => {} } = {}) {
     chunkedLoading: true,
   }).addTo(map);
 
-  L.control.layers(null, {
+  const layers = L.control.layers(null, {
     "Country outlines (offline)": countries,
     [`Regions, admin-1 (offline, from zoom ${REGIONS_FROM_ZOOM})`]: regionsGroup,
-    "OpenStreetMap tiles (online)": tiles,
     "Events": events,
   }, { collapsed: true }).addTo(map);
   legend().addTo(map);
@@ -144,8 +143,6 @@ export function createMap(container, { onStatus = () => {} } = {}) {
     })
     .catch((err) => onStatus(`the base layer could not be loaded: ${err.message}`));
 
-  let fitted = false;
-
   function setEvents(collection, { fit = false } = {}) {
     events.clearLayers();
     const markers = [];
@@ -172,13 +169,17 @@ export function createMap(container, { onStatus = () => {} } = {}) {
     }
     events.addLayers(markers);
     container.dataset.events = String(markers.length);
-    if ((fit || !fitted) && markers.length) {
+    if (fit && markers.length) {  // show what the filters selected
       const bounds = L.latLngBounds(markers.map((m) => m.getLatLng()));
       map.fitBounds(bounds.pad(0.15), { maxZoom: 8 });
-      fitted = true;
     }
     return { mapped: markers.length, unplaced };
   }
 
-  return { map, setEvents, basemapReady };
+  // offered only when the server allows it (ceasefire serve --online-tiles); off until chosen
+  function offerOnlineTiles() {
+    layers.addOverlay(tiles, "OpenStreetMap tiles (online)");
+  }
+
+  return { map, setEvents, basemapReady, offerOnlineTiles };
 }
