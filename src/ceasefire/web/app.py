@@ -106,7 +106,7 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return box  # type: ignore[return-value]
 
 
-def event_filter(
+async def event_filter(
     since: str | None = Query(None, description="first day, ISO date"),
     until: str | None = Query(None, description="last day, ISO date"),
     country: str | None = Query(None, max_length=2, description="ISO 3166-1 alpha-2"),
@@ -172,7 +172,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         header = request.headers.get("authorization", "")
         return header[7:].strip() if header[:7].lower() == "bearer " else None
 
-    def reader(request: Request) -> None:
+    async def reader(request: Request) -> None:
         if settings.read == "token":
             rv.author_of(store, bearer(request))
 
@@ -202,7 +202,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
                 **views.store_meta(store)}
 
     @app.get("/api/events", dependencies=read, tags=["read"])
-    def list_events(request: Request, flt: EventFilter = Depends(event_filter),
+    async def list_events(request: Request, flt: EventFilter = Depends(event_filter),
                     limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> Response:
         """Events, newest first: the reconciled records with their store id, review state and sources."""
         def build() -> bytes:
@@ -214,7 +214,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return cached(request, "application/json", build)
 
     @app.get("/api/events.geojson", dependencies=read, tags=["read"])
-    def map_events(request: Request, flt: EventFilter = Depends(event_filter),
+    async def map_events(request: Request, flt: EventFilter = Depends(event_filter),
                    limit: int = Query(20_000, ge=1, le=MAX_MAP)) -> Response:
         """Placed events as a GeoJSON FeatureCollection with the properties the map needs."""
         def build() -> bytes:
@@ -252,7 +252,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return views.list_places(store, q, country, limit)
 
     @app.get("/api/timeline", dependencies=read, tags=["read"])
-    def timeline(request: Request, flt: EventFilter = Depends(event_filter),
+    async def timeline(request: Request, flt: EventFilter = Depends(event_filter),
                  interval: str = Query("day", pattern="^(day|week)$"),
                  by: str = Query("none", pattern="^(none|side|admin1|country)$")) -> Response:
         """Events, fatalities and ceasefire violations per day or week, in one series or by side, region or country."""
