@@ -80,11 +80,39 @@ def test_threats_hypotheticals_and_denials_are_not_events(code, text):
         ("on March 24", dt.date(2022, 3, 24)),
         ("on 21 March", dt.date(2022, 3, 21)),
         ("two days ago", dt.date(2022, 3, 23)),
+        ("early this morning", dt.date(2022, 3, 25)),
+        ("in the early hours of this morning", dt.date(2022, 3, 25)),
+        ("before dawn on Wednesday", dt.date(2022, 3, 23)),
     ],
 )
 def test_relative_dates_count_back_from_publication(one, phrase, expected):
     e = one(f"Azerbaijani forces shelled Armenian positions near Sotk {phrase}, wounding two soldiers.", "2022-03-25")
     assert e.date == expected and e.date_precision == "day"
+
+
+def test_a_night_across_two_dates_keeps_both_in_its_evidence(one):
+    e = one("On the night of March 23-24, Azerbaijani forces shelled Armenian positions near Sotk, wounding a soldier.")
+    assert e.date == dt.date(2022, 3, 23)
+    assert [ev.text for ev in e.evidence if ev.field == "date"] == ["March 23-24"]
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Ukrainian artillery struck a market in the Kirovsky district of Donetsk, killing 25 civilians.", "Donetsk"),
+        ("Ukrainian forces shelled the Tekstilshchik microdistrict of Donetsk, killing 13 people.", "Donetsk"),
+        ("An Israeli air strike hit a house in the Shaboura area of Rafah, killing 12 people.", "Rafah"),
+        ("Israeli jets struck the Red Sea port of Hodeidah, a day after a drone killed a man in Tel Aviv.", "Hodeidah"),
+    ],
+)
+def test_a_part_of_a_town_is_placed_in_the_town(one, text, place):
+    assert one(text).location.name == place
+
+
+def test_forces_entering_a_city_take_it(one):
+    e = one("AFC/M23 forces entered the city of Bukavu on Sunday to liberate the population from insecurity.",
+            "2025-02-16")
+    assert e.sub_event_type == "Non-state actor overtakes territory" and e.location.name == "Bukavu"
 
 
 def test_last_week_has_week_precision(one):

@@ -117,18 +117,63 @@ def test_store_bad_url_is_a_clear_error():
     assert "secret" not in str(caught.value) and "nobody:***@" in str(caught.value)
 
 
-def test_store_merge_gold_clusters_reports_of_one_incident():
-    """tests/gold/merge/incidents.jsonl: 176 reports of 42 incidents told 2-6 times and 14 distractors."""
+@pytest.fixture(scope="module")
+def merge_gold():
+    """The merge gold sets ingested into fresh stores, each once: file name -> MergeEvaluation."""
+    from ceasefire.evaluate import evaluate_merge, load_gold
     from conftest import GOLD_DIR
 
-    from ceasefire.evaluate import evaluate_merge, load_gold
+    results: dict = {}
 
-    gold = load_gold([GOLD_DIR / "merge" / "incidents.jsonl"])
-    result = evaluate_merge(gold)
-    assert result.reports == 176 and result.incidents == 56
-    assert result.pairs.precision >= 0.80 and result.pairs.f1 >= 0.66, result.table()
-    by_incident = {row["incident"]: row for row in result.reconciled}
-    assert by_incident["inc-30"]["number_of_sources"] >= 3  # Omdurman market: SAF, a monitor, the wire
+    def _run(name: str):
+        if name not in results:
+            results[name] = evaluate_merge(load_gold([GOLD_DIR / "merge" / name]))
+        return results[name]
+
+    return _run
+
+
+@pytest.mark.parametrize(
+    "gold_file, reports, incidents, precision, f1",
+    [
+        ("incidents.jsonl", 176, 56, 0.93, 0.85),  # measured 0.961 / 0.872, the set the rule was tuned on
+        ("heldout.jsonl", 85, 31, 0.79, 0.70),  # measured 0.821 / 0.727, never tuned on
+    ],
+)
+def test_store_merge_gold_clusters_reports_of_one_incident(merge_gold, gold_file, reports, incidents, precision, f1):
+    """tests/gold/merge/: incidents told 2-6 times by different outlets and sides, and distractors on the
+    same day and in the same district; pairwise scores of the clustering stay above these floors."""
+    result = merge_gold(gold_file)
+    assert (result.reports, result.incidents) == (reports, incidents)
+    assert result.pairs.precision >= precision and result.pairs.f1 >= f1, result.table()
+
+
+def test_store_merge_gold_reconciles_the_omdurman_market_shelling(merge_gold):
+    by_incident = {row["incident"]: row for row in merge_gold("incidents.jsonl").reconciled}
+    market = by_incident["inc-30"]  # the health ministry, volunteers, the RSF's denial, the wire
+    assert market["number_of_sources"] >= 3 and market["contested"] is True
+    assert market["fatalities"]["best"] == 54 and market["fatalities"]["high"] == 56
+
+
+DRONE_SUNDAY = ("KHARKIV - A Russian guided bomb hit a row of garages in the Saltivskyi district of Kharkiv on Sunday "
+                "evening, wounding three people, the regional governor said.")
+HYPERMARKET = ("On 25 May 2024, Russian guided bombs struck a hypermarket in Kharkiv, killing 12 civilians and wounding "
+               "43, according to Ukrainian officials.")
+HYPERMARKET_TOLL = ("Russian guided bombs that struck a hypermarket in Kharkiv last Saturday killed 19 people, the "
+                    "regional governor said on Thursday.")
+
+
+def test_store_next_day_attack_in_the_same_city_stays_apart_and_later_news_joins_the_right_one(store_url):
+    store = Store.open(store_url)
+    first = _add(store, HYPERMARKET, "2024-05-25", "Monitor", "a")
+    next_day = _add(store, DRONE_SUNDAY, "2024-05-26", "Kharkiv Today", "b")
+    toll = _add(store, HYPERMARKET_TOLL, "2024-05-31", "Kyiv Ledger", "c")
+    assert (first.events_created, next_day.events_created, toll.events_merged) == (1, 1, 1)
+    events = {e["date"]: e for e in store.query_events()}
+    assert sorted(events) == ["2024-05-25", "2024-05-26"]
+    assert events["2024-05-25"]["number_of_sources"] == 2 and events["2024-05-25"]["fatalities"]["high"] == 19
+    assert events["2024-05-26"]["number_of_sources"] == 1
+    store.close()
 
 
 def test_store_a_denial_with_no_event_joins_the_incident_as_a_claim(store_url):

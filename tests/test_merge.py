@@ -1,0 +1,120 @@
+"""The merge rule (``ceasefire.store.merge``) on hand-built records: what makes two reports one
+incident, what keeps them apart, and how their figures reconcile."""
+
+from __future__ import annotations
+
+import pytest
+
+from ceasefire.store.merge import THRESHOLD, Candidate, best_match, reconcile, score, words_of
+
+JERMUK = {"name": "Jermuk", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.8414, "lon": 45.6697, "precision": "town"}
+GNDEVAZ = {"name": "Gndevaz", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.7592, "lon": 45.6167, "precision": "town"}
+EL_FASHER = {"name": "El Fasher", "country": "SD", "admin1": "Northern Darfur", "lat": 13.6279, "lon": 25.3494,
+             "precision": "town"}
+DARFUR = {"name": "Darfur", "country": "SD", "admin1": None, "lat": 13.5, "lon": 24.0, "precision": "region"}
+KORDOFAN = {"name": "Kordofan", "country": "SD", "admin1": None, "lat": 13.0, "lon": 29.0, "precision": "region"}
+
+
+def record(date="2022-09-13", location=JERMUK, told="on 13 September", sub="Shelling/artillery/missile attack",
+           kind="Explosions/Remote violence", sides=("Azerbaijan", "Armenia"), killed=None,
+           sentence="Azerbaijani artillery shelled the town of Jermuk, damaging a hotel.") -> dict:
+    evidence = [{"field": "location", "start": 0, "end": 1, "text": sentence}]
+    if told:
+        evidence.append({"field": "date", "start": 0, "end": 1, "text": told})
+    return {
+        "event_type": kind, "sub_event_type": sub, "date": date, "date_precision": "day", "location": dict(location),
+        "actor1": {"name": f"{sides[0]} forces", "side": sides[0]} if sides[0] else None,
+        "actor2": {"name": f"{sides[1]} forces", "side": sides[1]} if sides[1] else None,
+        "fatalities": {"low": killed, "best": killed, "high": killed} if killed is not None else None,
+        "evidence": evidence,
+    }
+
+
+def candidate(*mentions: dict, event: dict | None = None) -> Candidate:
+    event = event or reconcile(list(mentions), [f"outlet {i}" for i in range(len(mentions))])
+    return Candidate(1, event, {100 + i for i in range(len(mentions))}, set().union(*(words_of(m) for m in mentions)),
+                     list(mentions))
+
+
+def fits(mention: dict, cand: Candidate) -> float | None:
+    return score(mention, words_of(mention), 1, cand)
+
+
+def test_merge_the_same_strike_told_by_two_sides_is_one_incident():
+    told = record()
+    other_side = record(told="September 13", sides=("Armenia", "Azerbaijan"), sub="Armed clash", kind="Battles",
+                        sentence="Armenian units opened fire from positions opposite Jermuk; our units returned fire.")
+    assert fits(other_side, candidate(told)) >= THRESHOLD
+
+
+def test_merge_two_towns_on_the_same_day_stay_apart():
+    jermuk = record()
+    gndevaz = record(location=GNDEVAZ, sub="Air/drone strike",
+                     sentence="An Azerbaijani drone struck an army truck on the road outside Gndevaz.")
+    assert fits(gndevaz, candidate(jermuk)) < THRESHOLD
+    assert fits(record(location=dict(JERMUK, name="Dzhermuk")), candidate(jermuk)) >= THRESHOLD  # another spelling
+
+
+@pytest.mark.parametrize(
+    "told, joins",
+    [
+        ("on Wednesday", False),  # both say which day, and the days differ: the next day's attack
+        ("overnight", True),  # a night straddles two dates
+        ("the night of September 13-14", True),
+        (None, True),  # no date in the text: the publication date stands in, a day late
+    ],
+)
+def test_merge_a_day_apart_joins_only_when_one_date_is_not_told(told, joins):
+    event = candidate(record())
+    next_day = record(date="2022-09-14", told=told)
+    result = fits(next_day, event)
+    assert (result is not None and result >= THRESHOLD) is joins
+
+
+def test_merge_a_statement_with_no_date_joins_an_event_two_days_before_it():
+    briefing = record(date="2022-09-15", told=None)
+    assert fits(briefing, candidate(record())) >= THRESHOLD
+    assert fits(record(date="2022-09-16", told=None), candidate(record())) is None
+
+
+def test_merge_a_region_holds_the_towns_of_its_admin1_only():
+    town = record(date="2025-01-24", location=EL_FASHER, sides=("RSF", "Sudan"), told="on Friday",
+                  sentence="A drone struck the Saudi hospital in El Fasher, killing 67 patients.")
+    region = record(date="2025-01-24", location=DARFUR, sides=("RSF", "Sudan"), told="on Friday",
+                    sentence="The drone strike on the Saudi hospital in Darfur killed 67 patients.")
+    elsewhere = dict(region, location=dict(KORDOFAN))
+    assert fits(region, candidate(town)) >= THRESHOLD
+    assert fits(elsewhere, candidate(town)) is None
+
+
+def test_merge_compares_with_every_mention_not_only_the_reconciled_place():
+    province = {"name": "Vayots Dzor", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.76, "lon": 45.5,
+                "precision": "region"}
+    mentions = [record(), record(), record(location=province)]
+    reconciled = reconcile(mentions, ["a", "b", "c"])
+    assert reconciled["location"]["name"] == "Jermuk"
+    yeghegnadzor = record(location={"name": "Yeghegnadzor", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.7611,
+                                    "lon": 45.3333, "precision": "town"}, sides=(None, None),
+                          sentence="Shells also fell in Yeghegnadzor.")
+    with_mentions = candidate(*mentions, event=reconciled)
+    without = Candidate(1, reconciled, {100}, with_mentions.words, [])
+    assert fits(yeghegnadzor, with_mentions) >= THRESHOLD > fits(yeghegnadzor, without)
+
+
+def test_merge_best_match_takes_the_highest_scoring_event():
+    jermuk, gndevaz = candidate(record()), candidate(record(location=GNDEVAZ, sub="Air/drone strike"))
+    gndevaz.event_id = 2
+    assert best_match(record(told="Sept 13"), 1, [gndevaz, jermuk]) is jermuk
+
+
+def test_merge_reconciled_date_is_the_day_most_sources_tell():
+    records = [record(date="2022-09-14", told=None), record(date="2022-09-13"), record(date="2022-09-13", told="Tuesday"),
+               record(date="2022-09-12", told="on the night of 12-13 September")]
+    merged = reconcile(records, ["a", "b", "c", "d"])
+    assert merged["date"] == "2022-09-13" and merged["date_told"] == "on 13 September"
+
+
+def test_merge_reconciled_counts_follow_ucdp():
+    merged = reconcile([record(killed=2), record(killed=3), record(killed=0), record(killed=12)], ["a", "b", "c", "d"])
+    assert merged["fatalities"] == {"low": 0, "best": 2, "high": 12}  # lower median of 0, 2, 3, 12
+    assert merged["contested"] is True and merged["number_of_sources"] == 4
