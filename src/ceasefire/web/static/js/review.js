@@ -60,6 +60,7 @@ export function setupReview({ eventId, meta, reload }) {
     try {
       const result = await api(path, { method, body, token });
       status(`${what}: saved`);
+      $("note").value = "";
       return result;
     } catch (err) {
       showError(errorBox, err);
