@@ -1,6 +1,6 @@
 """Ingest N generated short reports into SQLite and into PostgreSQL; time an indexed query.
 
-The reports tell many distinct incidents over four years in about 3,800 towns of 12 countries (GeoNames
+The reports tell many distinct incidents over four years in about 3,000 towns of 12 countries (GeoNames
 towns of 5,000 people or more), each incident told 1 to 4 times (half once, a third twice, the rest
 three or four times) by different outlets in different styles (an analyst note with the date, wire
 copy with the weekday, an official's "today", a local report the next day "yesterday") and with
