@@ -2,8 +2,8 @@
 
 Matching a new mention against the events stored within a week of it (nearby, or in its country
 when its place is a region or a country). A mention is compared with the event's reconciled record
-and with each mention the event already holds; the best of these scores counts, so that an event
-told as "Stepanakert" by one source and "Khankendi" by another is found under either.
+and with each mention the event already holds, so that an event told as "Stepanakert" by one
+source and in "the Vayots Dzor province" by another is found under either.
 
 Never the same incident (no score):
 
@@ -14,22 +14,26 @@ Never the same incident (no score):
 - dates more than a day apart (a week for week-precise dates); a date the report does not tell
   (the publication date stands in) may fall up to two days after the event's (statements and
   daily briefings come late);
+- dates a day apart when both reports tell their day ("on Sunday", "25 May"): the next day's attack
+  in the same town is another incident; unless one of them tells a night or a range ("overnight",
+  "the night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
   holds the other (the town's admin1 or country); a town outside the region a report names;
 - places in different countries when neither has coordinates.
 
-The score of a possible match:
+The score of a possible match (the date against the event's reconciled date; the rest against the
+event's record and each of its mentions, the best of these):
 
-- date: the same day +1; a day apart when both reports tell their date -2.5 (an explicit
-  contradiction), unless one of them tells a night ("overnight", "the night of 12-13"), which
-  straddles two dates;
-- place: within 3 km or the same name +3, within 10 km +1.5, within 40 km +0.5; a town inside the
-  region or country the other names 0; two different towns more than 3 km apart -2;
-- actors: +1 for each side both name (at most 2), -2 when both name sides and share none;
+- date: the same day +1;
+- place: within 1 km or the same name +3; two different towns (both named as towns or places in a
+  town) -4; otherwise within 10 km +1.5, within 40 km +0.5; a town inside the region or country the
+  other names 0;
+- actors: +1 for each side both name (at most 2), -1 when both name sides and share none (sides
+  blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
 - the same fatality figure (a positive best) +1;
 - the words of the evidence sentences (content words, no reporting verbs): +4 x their Jaccard
-  similarity.
+  similarity with the words of every mention of the event.
 
 A mention joins the best event scoring at least ``THRESHOLD``; otherwise it starts a new one.
 
@@ -41,8 +45,10 @@ Reconciliation (UCDP GED's spirit): each source contributes its own low/best/hig
 The event's low is the lowest of the sources' lows, its high the highest figure any source gives,
 and its best the median of the sources' best figures (the lower median), so that one outlier
 neither sets nor drags the best estimate. A source that reports no casualties counts as 0. The
-type, date, place and actors are those told by most sources (the earliest report on a tie);
-``contested`` is set when sources give different best figures or blame different sides.
+type, place and actors are those told by most sources (the earliest report on a tie); the date
+is the day most sources tell (the earliest on a tie; publication dates that stand in for
+an untold date count only when no source tells one). ``contested`` is set when sources give
+different best figures or blame different sides.
 """
 
 from __future__ import annotations
