@@ -161,6 +161,7 @@ def page(browser, site):
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -338,6 +339,33 @@ def test_browser_wrong_token_shows_an_error_and_changes_nothing(page, site):
     assert after["event"]["review_state"] == "machine"
     assert after["history"] == []
     assert page.locator("#history tbody tr[data-field]").count() == 0
+
+
+def test_browser_split_a_report_out_and_merge_it_back(page, site):
+    detail = site.event_with_report("parukh-2022-03-25")
+    event_id = detail["event"]["store_id"]
+    assert len(detail["reports"]) == 2, "the second outlet's account should have merged into the Parukh event"
+    page.add_init_script(f"sessionStorage.setItem('ceasefire.token', {create_token(site.store, 'analyst bo')!r})")
+    open_event(page, site, event_id)
+    assert page.locator("#split").is_disabled()
+    page.locator("article.report[data-report='parukh-second-outlet'] input.split-pick").check()
+    page.locator("#split").click()
+    page.locator("#review-done a").wait_for()
+    new_id = int(page.locator("#review-done a").get_attribute("href").split("id=")[1])
+    page.wait_for_function("() => document.querySelectorAll('article.report').length === 1")
+    assert site.api.get(f"/api/events/{new_id}").json()["reports"][0]["report_key"] == "parukh-second-outlet"
+
+    page.fill("#merge-form input[name=ids]", str(new_id))
+    page.locator("#merge-form button[type=submit]").click()
+    page.wait_for_function("() => document.querySelectorAll('article.report').length === 2")
+    assert site.api.get(f"/api/events/{new_id}").status_code == 404
+    actions = page.locator("#history tbody td:nth-child(3)").all_inner_texts()
+    assert actions == ["split", "merge"]
+    assert set(page.locator("#history tbody td.author").all_inner_texts()) == {"analyst bo"}
+    changes = page.locator("#history tbody td.change").all_inner_texts()
+    assert changes[0].endswith(f"moved to event {new_id}") and changes[1].startswith(f"event {new_id} ")
+    shot(page, "event-split-merged")
+    assert page.errors == []
 
 
 def test_browser_hostile_report_renders_as_text(page, site):

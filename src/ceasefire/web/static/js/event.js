@@ -117,11 +117,31 @@ function renderReports(detail) {
   if (!detail.reports.length) box.appendChild(el("p", { class: "muted" }, "No report is attached to this event."));
 }
 
+const eventLink = (id) => el("a", { href: `event.html?id=${encodeURIComponent(id)}` }, `event ${id}`);
+
+// merges and splits name the events involved (as links); other changes show old → new
+function describeChange(change) {
+  const { action, old, new: now } = change;
+  if (action === "split" && now && typeof now === "object" && "new_event" in now) {
+    return [`reports (mentions ${formatValue("", old)}) moved to `, eventLink(now.new_event)];
+  }
+  if (action === "split" && old && typeof old === "object" && "split_from" in old) {
+    return ["split out of ", eventLink(old.split_from)];
+  }
+  if (action === "merge" && old && typeof old === "object" && "event_id" in old) {
+    return [`${old.event_uid ? `event ${old.event_id} (${old.event_uid})` : `event ${old.event_id}`} merged into this one`];
+  }
+  if (action === "merge" && now && typeof now === "object" && "merged_into" in now) {
+    return ["merged into ", eventLink(now.merged_into)];
+  }
+  return [el("span", { class: "old" }, formatValue(change.field, old)), " → ",
+    el("span", { class: "new" }, formatValue(change.field, now))];
+}
+
 function renderHistory(history) {
   const body = clear($("history").tBodies[0]);
   for (const change of history || []) {
-    const what = [el("span", { class: "old" }, formatValue(change.field, change.old)), " → ",
-      el("span", { class: "new" }, formatValue(change.field, change.new))];
+    const what = describeChange(change);
     body.appendChild(el("tr", { dataset: { field: change.field || "" } },
       el("td", { class: "nowrap" }, (change.at || "").replace("T", " ").replace("Z", "")),
       el("td", { class: "author" }, change.author || "–"),

@@ -70,10 +70,11 @@ export function setupReview({ eventId, meta, reload }) {
 
   $("token").value = getToken();
   tokenStatus();
-  $("token-form").addEventListener("submit", (e) => {
+  $("token-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     setToken(text($("token")));
     tokenStatus();
+    if (!current) await reload(); // a server that needs a token for reading too
   });
   $("token").addEventListener("change", () => {
     setToken(text($("token")));
