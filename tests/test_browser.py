@@ -169,11 +169,16 @@ MAP_SETTLED = """() => {
   const map = document.getElementById('map');
   const expected = Number(map.dataset.events ?? -1);
   if (document.body.dataset.loading !== 'no' || expected < 0) return false;
+  if (map.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')) return false;  // still moving
   const clustered = [...map.querySelectorAll('.event-cluster .cluster-count')]
     .reduce((sum, node) => sum + Number(node.textContent), 0);
   const single = map.querySelectorAll('path.event-marker').length;
   return clustered + single === expected ? {expected, clustered, single} : false;
 }"""
+
+
+MAP_IDLE = """() => !document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')
+  && document.querySelectorAll('#map .event-cluster, #map path.event-marker').length > 0"""
 
 
 def open_map(page, url: str) -> dict:
@@ -206,10 +211,13 @@ def test_browser_map_shows_every_placed_event_over_offline_outlines(page, site):
     assert page.locator("#next-page").is_enabled()
     assert f"{expected} events on the map" in page.locator("#map-status").inner_text()
 
-    # zooming into one cluster opens it into smaller clusters or markers
-    page.locator(".event-cluster").first.click()
-    page.wait_for_function(MAP_SETTLED)
     shot(page, "map-page")
+    # zooming into one cluster opens it into smaller clusters or markers
+    zoom = float(page.locator("#map").get_attribute("data-zoom"))
+    page.locator(".event-cluster").first.click()
+    page.wait_for_function(f"() => Number(document.getElementById('map').dataset.zoom) > {zoom}")
+    page.wait_for_function(MAP_IDLE)
+    shot(page, "map-zoomed")
 
     origin = site.url
     outside = [u for u in page.requests if not (u.startswith(origin + "/") or u.startswith(("data:", "blob:")))]

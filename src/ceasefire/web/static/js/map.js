@@ -134,6 +134,7 @@ export function createMap(container, { onStatus = () => {} } = {}) {
     }
   }
   map.on("zoomend overlayadd", () => { updateRegions().catch(() => {}); });
+  map.on("zoomend", () => { container.dataset.zoom = String(map.getZoom()); });
 
   const basemapReady = fetch(BASEMAP + "countries.geojson")
     .then((r) => r.json())
