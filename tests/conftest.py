@@ -120,3 +120,20 @@ def live_server():
     yield _start
     for server in started:
         server.__exit__(None, None, None)
+
+
+# ------------------------------------------------------------------ Dask (scaled-out extraction)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A real local Dask cluster: two worker processes of one thread each, closed after the module."""
+    import logging
+
+    if os.environ.get("CI"):
+        import distributed  # the test extra installs it: in CI a missing Dask is a failure, not a skip
+    else:
+        distributed = pytest.importorskip("distributed", reason='the Dask engine tests need pip install -e ".[test]"')
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        yield client

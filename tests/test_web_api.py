@@ -225,3 +225,17 @@ def test_api_token_only_reading_bounded_bodies_and_no_cors(store_url, live_serve
     assert cors.headers["access-control-allow-origin"] == "https://desk.example"
     assert httpx.get(shared.url + "/openapi.json").json()["info"]["title"] == "ceasefire"
     store.close()
+
+
+def test_api_cached_reads_see_new_reports_within_the_cache_interval(store_url, live_server, seed_text):
+    import time
+
+    store = Store.open(store_url)
+    _add(store, KHARKIV, "2022-06-04", "Wire", "kharkiv")
+    server = live_server(store, WebSettings(cache_seconds=0.3))
+    first = httpx.get(server.url + "/api/events").json()["items"]
+    assert [e["location"]["name"] for e in first] == ["Kharkiv"]
+    _add(store, seed_text, "2022-03-25", "Seed Wire", "seed")  # written beside the server, as an ingest would
+    time.sleep(0.4)
+    assert [e["location"]["name"] for e in httpx.get(server.url + "/api/events").json()["items"]] == ["Kharkiv", "Parukh"]
+    store.close()

@@ -28,10 +28,23 @@ EXAMPLES = """examples:
   ceasefire extract report.txt --published 2022-03-25 --source "Wire"
   ceasefire extract batch.jsonl --format csv > events.csv
   cat report.txt | ceasefire extract - --published 2022-03-25 --format table
+  ceasefire extract --engine dask --workers 8 archive/*.jsonl --out coded/     # a Parquet dataset
+  ceasefire extract --engine dask --scheduler tcp://head:8786 s3://bucket/news/ --out s3://bucket/coded/
 
 A .jsonl batch has one report per line: {"id": ..., "text": ..., "published": "YYYY-MM-DD",
 "source": ... (optional), "url": ... (optional)}. Bad items are reported on standard error by
 file and line; the others are still coded; the exit status is 1 when any item failed.
+
+With --out, the reports of .jsonl or .parquet shards (files, folders, glob patterns; local paths
+or fsspec URLs such as s3://) are coded part by part into a Parquet dataset: events by date
+(DIR/events/date=YYYY-MM-DD/), the reports (DIR/reports/) and DIR/manifest.json (counts and
+failures). Running the same command again resumes: finished parts are kept, the rest is coded.
+`ceasefire load DIR --db URL` then stores the dataset as `ceasefire ingest` would.
+"""
+
+LOAD_EXAMPLES = """examples:
+  ceasefire extract --engine dask --workers 8 archive/*.jsonl --out coded/
+  ceasefire load coded/ --db postgresql://user@host/events
 """
 
 
@@ -50,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ex.add_argument("files", nargs="+", metavar="FILE", help="a .txt report, a .jsonl batch, or - (stdin)")
+    ex.add_argument("files", nargs="+", metavar="FILE", help="a .txt report, a .jsonl batch, or - (stdin); with --out: .jsonl/.parquet shards, folders or patterns")
     ex.add_argument("--published", metavar="YYYY-MM-DD", help="publication date of text reports (jsonl items carry their own)")
     ex.add_argument("--source", metavar="NAME", help="the outlet or author of the reports")
     ex.add_argument(
@@ -62,6 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ner", action="store_true",
                     help="also run spaCy's entity recogniser on event sentences where the rules found no place (slower)")
     ex.add_argument("--data", metavar="DIR", help="folder of data files overriding the bundled ones by name")
+    scale = ex.add_argument_group("scaling out (a Parquet dataset instead of standard output; needs ceasefire[dask])")
+    scale.add_argument("--out", metavar="DIR",
+                       help="write a Parquet dataset here (a folder or an fsspec URL); running again resumes it")
+    scale.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local: code in this process (default); dask: on a Dask cluster (needs --out)")
+    scale.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="with --engine dask: the scheduler of a running cluster (default: start a local cluster)")
+    scale.add_argument("--workers", type=int, metavar="N",
+                       help="with --engine dask and no --scheduler: worker processes of the local cluster (default: one per core)")
+    scale.add_argument("--blocksize", type=int, default=16, metavar="MB",
+                       help="input per task, in megabytes: larger .jsonl files are cut at line starts (default 16)")
     ev = commands.add_parser(
         "evaluate",
         help="score the extractor against hand-coded gold files (per-field precision/recall/F1)",
@@ -153,6 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
         _db_option(sub)
         if action != "list":
             sub.add_argument("name")
+    ld = commands.add_parser(
+        "load", help="store a Parquet dataset made by `extract --out` (as `ingest` would store its reports)",
+        description="Store every report of a dataset written by `ceasefire extract --out DIR`, in input order, "
+        "through the same dedupe and cross-report merge as `ceasefire ingest`, many reports per transaction. "
+        "Loading again skips what is stored, so an interrupted load is finished by running it again.",
+        epilog=LOAD_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ld.add_argument("dataset", metavar="DIR", help="the --out folder (or fsspec URL) of `ceasefire extract`")
+    _db_option(ld)
+    ld.add_argument("--partial", action="store_true",
+                    help="load the finished parts of a dataset whose run is not finished (default: refuse)")
+    ld.add_argument("--batch", type=int, default=500, metavar="N", help="reports per transaction (default 500)")
     commands.add_parser("schema", help="print the JSON Schema of an event record",
                         description="Print the JSON Schema (draft 2020-12) of the event record.")
     return parser
@@ -193,6 +228,12 @@ def _main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stde
         except CeasefireError as exc:
             err.write(f"ceasefire: error: {exc}\n")
             return 2
+    if args.command == "load":
+        try:
+            return _load(args, out, err)
+        except CeasefireError as exc:
+            err.write(f"ceasefire: error: {exc}\n")
+            return 2
     if args.command == "gazetteer":
         try:
             return _gazetteer(args, out, err)
@@ -213,6 +254,10 @@ def _main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stde
 
 
 def _extract(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.out or args.engine != "local":
+        return _extract_dataset(args, out, err)
+    if args.scheduler or args.workers:
+        raise InputError("--scheduler and --workers go with --engine dask (and --out DIR)")
     lex = lexicon_for(args.data)
     fmt = args.format or ("table" if out.isatty() else "jsonl")
     items = read_items(args.files, published=args.published, source=args.source)
@@ -240,6 +285,41 @@ def _extract(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if failed or fmt == "table":
         err.write(f"ceasefire: {reports} report(s) coded, {n_events} event(s), {failed} failed\n")
     return 1 if failed else 0
+
+
+def _extract_dataset(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .engine import extract_to_dataset
+    from .extract.pipeline import Options
+
+    if not args.out:
+        raise InputError(f"--engine {args.engine} writes a Parquet dataset: give --out DIR")
+    if args.format:
+        raise InputError("--format is for standard output; with --out the events are written as Parquet")
+    if args.engine == "local" and (args.scheduler or args.workers):
+        raise InputError("--scheduler and --workers go with --engine dask")
+    if args.scheduler and args.workers:
+        raise InputError("give --scheduler (a running cluster) or --workers (a local one), not both")
+    if args.blocksize <= 0 or (args.workers is not None and args.workers <= 0):
+        raise InputError("--blocksize and --workers must be positive")
+    tty = err.isatty()
+
+    def on_part(summary, entry) -> None:
+        if tty:
+            err.write(f"\rparts coded: {summary.coded_now} (+{summary.resumed} from an earlier run) of {summary.parts}")
+            err.flush()
+
+    summary = extract_to_dataset(
+        args.files, args.out, engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+        options=Options(use_ner=args.ner, data_dir=args.data), published=args.published, source=args.source,
+        blocksize=args.blocksize * 1024 * 1024, on_part=on_part)
+    if tty:
+        err.write("\n")
+    for failure in summary.failures[:50]:
+        err.write(f"ceasefire: {failure['error']}\n")
+    if len(summary.failures) > 50:
+        err.write(f"ceasefire: ... {len(summary.failures) - 50} more failures in the manifest\n")
+    out.write(summary.line() + "\n")
+    return 0 if summary.ok else 1
 
 
 def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -332,6 +412,30 @@ def _ingest(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     summary = ingest(items, store, n_process=args.processes, on_item=on_item)
     if tty:
         err.write("\n")
+    out.write(summary.line() + "\n")
+    return 1 if summary.failed else 0
+
+
+def _load(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .store import Store
+    from .store.load import load
+
+    if args.batch <= 0:
+        raise InputError("--batch must be positive")
+    store = Store.open(args.db)
+    atexit.register(store.close)
+    tty = err.isatty()
+
+    def on_batch(summary) -> None:
+        if tty:
+            err.write(f"\r{summary.read} loaded, {summary.new} new, {summary.failed} failed")
+            err.flush()
+
+    summary = load(args.dataset, store, batch_size=args.batch, partial=args.partial, on_batch=on_batch)
+    if tty:
+        err.write("\n")
+    for message in summary.errors:
+        err.write(f"ceasefire: {message}\n")
     out.write(summary.line() + "\n")
     return 1 if summary.failed else 0
 

@@ -11,9 +11,10 @@ import datetime as dt
 import io as _io
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from .errors import BinaryInputError, CeasefireError, InputError, InvalidDateError, ReportTooLargeError
 from .models import Event, Report
@@ -131,37 +132,58 @@ def _read_jsonl(path: Path, published, source) -> Iterator[Item]:
         yield Item(str(path), error=InputError(f"{path}: cannot read: {exc.strerror or exc}"))
         return
     with handle:
-        n = 0
-        while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)  # never more than the limit in memory
-            if not raw:
-                break
-            n += 1
-            where = f"{path}:{n}"
-            if len(raw) > MAX_LINE_BYTES:
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
-                    raw = handle.readline(MAX_LINE_BYTES + 1)
-                yield Item(where, error=ReportTooLargeError(f"{where}: line longer than {MAX_LINE_BYTES:,} bytes"))
-                continue
-            if not raw.strip():
-                continue
-            try:
-                line = _decode(raw, where)
-            except CeasefireError as exc:
-                yield Item(where, error=exc)
-                continue
-            yield _jsonl_item(line, where, published, source)
+        for n, raw in jsonl_lines(handle):
+            item = line_item(raw, f"{path}:{n}", published, source)
+            if item is not None:
+                yield item
+
+
+def jsonl_lines(handle: IO[bytes], stop: int | None = None) -> Iterator[tuple[int, bytes | None]]:
+    """(line number from 1, raw bytes) of each line of a binary stream, never more than
+    ``MAX_LINE_BYTES`` in memory: a longer line is skipped to its end and given as None.
+    With ``stop`` (a byte offset), only the lines that start before it."""
+    n = 0
+    while stop is None or handle.tell() < stop:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            break
+        n += 1
+        if len(raw) > MAX_LINE_BYTES:
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                raw = handle.readline(MAX_LINE_BYTES + 1)
+            yield n, None
+            continue
+        yield n, raw
+
+
+def line_item(raw: bytes | None, where: str, published, source) -> Item | None:
+    """The item one JSON Lines line holds (None for a blank line); ``raw`` None is a line too long."""
+    if raw is None:
+        return Item(where, error=ReportTooLargeError(f"{where}: line longer than {MAX_LINE_BYTES:,} bytes"))
+    if not raw.strip():
+        return None
+    try:
+        line = _decode(raw, where)
+    except CeasefireError as exc:
+        return Item(where, error=exc)
+    return _jsonl_item(line, where, published, source)
 
 
 def _jsonl_item(line: str, where: str, published, source) -> Item:
-    from .extract.pipeline import make_report
-
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return Item(where, error=InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})"))
     if not isinstance(obj, dict):
         return Item(where, error=InputError(f"{where}: expected a JSON object with 'id', 'text' and 'published'"))
+    return item_from_mapping(obj, where, published, source)
+
+
+def item_from_mapping(obj: dict, where: str, published=None, source=None) -> Item:
+    """One report from a mapping with ``text``, ``published`` and optionally ``id``, ``source``, ``url``
+    (a JSON Lines object or a Parquet row); ``published`` and ``source`` fill missing values."""
+    from .extract.pipeline import make_report
+
     text = obj.get("text")
     if not isinstance(text, str):
         return Item(where, error=InputError(f"{where}: 'text' is missing or not a string"))
@@ -242,6 +264,22 @@ def acled_row(event: Event, inter_codes: dict[str, int]) -> dict[str, object]:
         else (event.fatalities.low if event.fatalities and event.fatalities.low is not None else 0),
         "tags": "; ".join(t for t in ("ceasefire violation" if event.ceasefire_violation else "",) if t),
         "timestamp": "",
+    }
+
+
+def event_columns(r: dict) -> dict:
+    """The flat, typed columns of an event record that analysts filter on (Parquet outputs)."""
+    loc = r.get("location") or {}
+    fat, wnd = r.get("fatalities") or {}, r.get("wounded") or {}
+    return {
+        "event_id": r.get("event_id"), "date": r["date"], "event_type": r["event_type"],
+        "sub_event_type": r["sub_event_type"], "actor1": (r.get("actor1") or {}).get("name"),
+        "actor1_side": (r.get("actor1") or {}).get("side"), "actor2": (r.get("actor2") or {}).get("name"),
+        "actor2_side": (r.get("actor2") or {}).get("side"), "location": loc.get("name"), "country": loc.get("country"),
+        "admin1": loc.get("admin1"), "lat": loc.get("lat"), "lon": loc.get("lon"),
+        "fatalities_low": fat.get("low"), "fatalities_best": fat.get("best"), "fatalities_high": fat.get("high"),
+        "wounded_low": wnd.get("low"), "wounded_best": wnd.get("best"), "wounded_high": wnd.get("high"),
+        "ceasefire_violation": bool(r.get("ceasefire_violation")),
     }
 
 

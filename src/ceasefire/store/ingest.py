@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from ..api import extract_many
 from ..errors import CeasefireError
 from ..extract.pipeline import reference_for
 from ..io import Item
-from .repository import Store
+from .repository import IngestOutcome, Store
 
 
 @dataclass
@@ -22,6 +22,17 @@ class IngestSummary:
     events_created: int = 0
     events_merged: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def count(self, outcome: IngestOutcome) -> None:
+        """Count one stored report (new, a syndicated copy, or a duplicate) and its events."""
+        if outcome.status == "new":
+            self.new += 1
+        elif outcome.status == "copy":
+            self.copies += 1
+        else:
+            self.duplicate += 1
+        self.events_created += outcome.events_created
+        self.events_merged += outcome.events_merged
 
     def line(self) -> str:
         return (f"reports read {self.read}, new {self.new}, duplicate {self.duplicate + self.copies} "
@@ -45,14 +56,7 @@ def ingest(items: Iterable[Item], store: Store, n_process: int = 1,
             except CeasefireError as exc:
                 error = str(exc)
             else:
-                if outcome.status == "new":
-                    summary.new += 1
-                elif outcome.status == "copy":
-                    summary.copies += 1
-                else:
-                    summary.duplicate += 1
-                summary.events_created += outcome.events_created
-                summary.events_merged += outcome.events_merged
+                summary.count(outcome)
         if error is not None:
             summary.failed += 1
             message = error if error.startswith(result.item) else f"{result.item}: {error}"

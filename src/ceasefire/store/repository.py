@@ -404,6 +404,19 @@ class Store:
             out.setdefault(key, []).append(uid)
         return out
 
+    # ------------------------------------------------------------------ bulk loading (ceasefire load)
+
+    def add_reports(self, batch: list[tuple[Report, list[Event], dict | None]]) -> list[IngestOutcome]:
+        """Store many coded reports, in order, in one transaction: each exactly as :meth:`add_report`
+        stores it (the same dedupe and merge), and a crash leaves all of the batch or none of it.
+        Raises :class:`StoreError` when any of them cannot be stored (nothing of the batch is kept)."""
+        try:
+            with self.engine.begin() as conn:
+                return [self._add(conn, report, found, *text_hashes(report.text), reference)
+                        for report, found, reference in batch]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"a batch of {len(batch)} reports could not be stored: {str(exc).splitlines()[0]}") from None
+
 
 def _safe(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from ..errors import NotFoundError
 from .repository import EventFilter, Store
 from .review import history, sub_event_types
-from .tables import claims, events, mentions, places, report_copies, reports, sources
+from .tables import changes, claims, events, mentions, places, report_copies, reports, sources
 
 INTERVALS = ("day", "week")
 GROUPINGS = {"none": None, "side": events.c.actor1_side, "admin1": events.c.admin1, "country": events.c.country}
@@ -61,6 +61,14 @@ def event_detail(store: Store, event_id: int) -> dict:
                     "value": None if c.value is None else json.loads(c.value)} for c in claim_rows],
         "history": history(store, event_id),
     }
+
+
+def generation(store: Store) -> tuple:
+    """A value that changes whenever the store's content does: every write adds a mention, a copy
+    or a logged change, and those ids only grow. Three primary-key lookups, on either database."""
+    with store.engine.connect() as conn:
+        return tuple(conn.execute(select(*(select(func.max(t.c.id)).scalar_subquery()
+                                           for t in (mentions, report_copies, changes)))).one())
 
 
 def has_event(store: Store, event_id: int) -> bool:

@@ -44,41 +44,55 @@ class WebSettings:
     read: str = "public"  # public | token
     cors_origins: tuple[str, ...] = ()
     max_body: int = 64 * 1024
-    cache_seconds: float = 2.0  # how long a read may be served from memory (writes through the API clear it)
+    cache_seconds: float = 2.0  # reads are served from memory; the store is checked for new data this often
     online_tiles: bool = False  # offer OpenStreetMap tiles in the page (the page is offline without them)
 
 
 class ResponseCache:
-    """Bytes of recent read responses, keyed by path and query. Writes made through this
-    application clear it; writes by other processes (an ingest) show after ``ttl`` seconds."""
+    """Bytes of read responses, keyed by path and query, kept while the store's content stays the
+    same. Whether it changed (an ingest in another process, say) is checked at most every ``ttl``
+    seconds, so a response is at most that stale; writes through this application clear it at once."""
 
-    def __init__(self, ttl: float, size: int = 1024):
-        self.ttl, self.size = ttl, size
-        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+    def __init__(self, store: Store, ttl: float, size: int = 4096):
+        self.store, self.ttl, self.size = store, ttl, size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._generation: tuple | None = None
+        self._checked = 0.0
+
+    def _fresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.ttl:
+            return
+        generation = views.generation(self.store)
+        with self._lock:
+            self._checked = now
+            if generation != self._generation:
+                self._generation = generation
+                self._items.clear()
 
     def get(self, key: str) -> bytes | None:
         if self.ttl <= 0:
             return None
+        self._fresh()
         with self._lock:
-            hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
-                return None
-            self._items.move_to_end(key)
-            return hit[1]
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
 
     def put(self, key: str, body: bytes) -> None:
         if self.ttl <= 0:
             return
         with self._lock:
-            self._items[key] = (time.monotonic(), body)
-            self._items.move_to_end(key)
+            self._items[key] = body
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._checked = 0.0
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -106,28 +120,72 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return box  # type: ignore[return-value]
 
 
-async def event_filter(
-    since: str | None = Query(None, description="first day, ISO date"),
-    until: str | None = Query(None, description="last day, ISO date"),
-    country: str | None = Query(None, max_length=2, description="ISO 3166-1 alpha-2"),
-    admin1: str | None = Query(None, max_length=200),
-    event_type: str | None = Query(None, max_length=60),
-    sub_event_type: str | None = Query(None, max_length=60),
-    side: str | None = Query(None, max_length=120, description="an actor side on either side of the event"),
-    bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
-    q: str | None = Query(None, max_length=200, description="words that must all appear"),
-    state: str | None = Query(None, pattern="^(machine|confirmed|corrected|rejected)$"),
-) -> EventFilter:
-    return EventFilter(since=_date(since, "since"), until=_date(until, "until"), country=country or None,
-                       admin1=admin1 or None, event_type=event_type or None, sub_event_type=sub_event_type or None,
-                       side=side or None, bbox=_bbox(bbox), text=q or None, states=(state,) if state else None)
+# The filters every event route takes: (name, most characters, description). They are parsed by
+# hand from the query string (FastAPI's per-parameter machinery costs more than the query itself
+# on the hot routes) and described to OpenAPI from this same table.
+FILTERS = (
+    ("since", 10, "first day, ISO date (2022-03-01)"),
+    ("until", 10, "last day, ISO date"),
+    ("country", 2, "ISO 3166-1 alpha-2 code (AZ)"),
+    ("admin1", 200, "first-level region as stored (Askeran)"),
+    ("event_type", 60, "ACLED event type (Battles)"),
+    ("sub_event_type", 60, "ACLED sub-event type (Armed clash)"),
+    ("side", 120, "an actor side on either side of the event (Azerbaijan)"),
+    ("bbox", 100, "min_lon,min_lat,max_lon,max_lat"),
+    ("q", 200, "words that must all appear in the place, actors or evidence"),
+    ("state", 10, "review state: machine, confirmed, corrected or rejected (default: all but rejected)"),
+)
+STATES = ("machine", "confirmed", "corrected", "rejected")
+
+
+def _doc(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+FILTER_DOCS = [_doc(name, text, {"type": "string", "maxLength": most}) for name, most, text in FILTERS]
+
+
+def _integer(params, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ReviewError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return value
+
+
+def _choice(params, name: str, choices: tuple[str, ...]) -> str:
+    value = params.get(name) or choices[0]
+    if value not in choices:
+        raise ReviewError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def parse_filter(params) -> EventFilter:
+    """An EventFilter from a query string's parameters; ReviewError (422) names a bad one."""
+    values = {}
+    for name, most, _text in FILTERS:
+        value = params.get(name) or None
+        if value is not None and len(value) > most:
+            raise ReviewError(f"{name} is longer than {most} characters")
+        values[name] = value
+    if values["state"] is not None and values["state"] not in STATES:
+        raise ReviewError(f"state must be one of {', '.join(STATES)}")
+    return EventFilter(since=_date(values["since"], "since"), until=_date(values["until"], "until"),
+                       country=values["country"], admin1=values["admin1"], event_type=values["event_type"],
+                       sub_event_type=values["sub_event_type"], side=values["side"], bbox=_bbox(values["bbox"]),
+                       text=values["q"], states=(values["state"],) if values["state"] else None)
 
 
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     if settings.read not in ("public", "token"):
         raise ValueError("read must be 'public' or 'token'")
-    cache = ResponseCache(settings.cache_seconds)
+    cache = ResponseCache(store, settings.cache_seconds)
     app = FastAPI(title="ceasefire", version=__version__, docs_url=None, redoc_url=None,
                   description="Conflict events coded from reports, with the evidence behind every field. "
                   "Reading is public unless the server runs with --read token; writing needs a token.")
@@ -201,10 +259,15 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return {"version": __version__, "read": settings.read, "online_tiles": settings.online_tiles,
                 **views.store_meta(store)}
 
-    @app.get("/api/events", dependencies=read, tags=["read"])
-    async def list_events(request: Request, flt: EventFilter = Depends(event_filter),
-                    limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> Response:
+    @app.get("/api/events", dependencies=read, tags=["read"], openapi_extra={"parameters": FILTER_DOCS + [
+        _doc("limit", f"events per page (1-{MAX_PAGE}, default 100)", {"type": "integer"}),
+        _doc("offset", "events to skip", {"type": "integer"})]})
+    async def list_events(request: Request) -> Response:
         """Events, newest first: the reconciled records with their store id, review state and sources."""
+        params = request.query_params
+        flt = parse_filter(params)
+        limit, offset = _integer(params, "limit", 100, 1, MAX_PAGE), _integer(params, "offset", 0, 0, 10**9)
+
         def build() -> bytes:
             flt.limit, flt.offset = limit + 1, offset
             rows = list(store.query_event_rows(flt))
@@ -213,10 +276,13 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
             return f'{{"items":[{items}],"limit":{limit},"offset":{offset},"next_offset":{json.dumps(nxt)}}}'.encode()
         return cached(request, "application/json", build)
 
-    @app.get("/api/events.geojson", dependencies=read, tags=["read"])
-    async def map_events(request: Request, flt: EventFilter = Depends(event_filter),
-                   limit: int = Query(20_000, ge=1, le=MAX_MAP)) -> Response:
+    @app.get("/api/events.geojson", dependencies=read, tags=["read"], openapi_extra={"parameters": FILTER_DOCS + [
+        _doc("limit", f"most features (default 20000, at most {MAX_MAP})", {"type": "integer"})]})
+    async def map_events(request: Request) -> Response:
         """Placed events as a GeoJSON FeatureCollection with the properties the map needs."""
+        flt = parse_filter(request.query_params)
+        limit = _integer(request.query_params, "limit", 20_000, 1, MAX_MAP)
+
         def build() -> bytes:
             return json.dumps({"type": "FeatureCollection", "features": _features(store, flt, limit)},
                               separators=(",", ":")).encode()
@@ -251,20 +317,25 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         """Places events happened at, with their event counts."""
         return views.list_places(store, q, country, limit)
 
-    @app.get("/api/timeline", dependencies=read, tags=["read"])
-    async def timeline(request: Request, flt: EventFilter = Depends(event_filter),
-                 interval: str = Query("day", pattern="^(day|week)$"),
-                 by: str = Query("none", pattern="^(none|side|admin1|country)$")) -> Response:
+    @app.get("/api/timeline", dependencies=read, tags=["read"], openapi_extra={"parameters": FILTER_DOCS + [
+        _doc("interval", "day (default) or week", {"type": "string", "enum": list(views.INTERVALS)}),
+        _doc("by", "one series (none, default) or one per side, admin1 or country",
+             {"type": "string", "enum": list(views.GROUPINGS)})]})
+    async def timeline(request: Request) -> Response:
         """Events, fatalities and ceasefire violations per day or week, in one series or by side, region or country."""
+        params = request.query_params
+        flt = parse_filter(params)
+        interval, by = _choice(params, "interval", views.INTERVALS), _choice(params, "by", tuple(views.GROUPINGS))
         return cached(request, "application/json",
                       lambda: json.dumps(views.timeline(store, flt, interval, by), separators=(",", ":")).encode())
 
-    @app.get("/api/export", dependencies=read, tags=["read"])
-    def export(flt: EventFilter = Depends(event_filter),
+    @app.get("/api/export", dependencies=read, tags=["read"], openapi_extra={"parameters": FILTER_DOCS})
+    def export(request: Request,
                format: str = Query("jsonl", pattern="^(acled-csv|geojson|jsonl)$")) -> StreamingResponse:
         """Every event the filters select, streamed as ACLED-style CSV, GeoJSON or JSON Lines."""
         from ..extract.lexicon import default_lexicon
 
+        flt = parse_filter(request.query_params)
         fmt = {"acled-csv": "csv"}.get(format, format)
         media = {"csv": "text/csv", "geojson": "application/geo+json", "jsonl": "application/x-ndjson"}[fmt]
         ext = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[fmt]
