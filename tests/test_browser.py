@@ -270,6 +270,18 @@ def test_browser_filters_live_in_the_url(page, site):
     assert all(", SD" in text for text in page.locator("#events-table tbody td:nth-child(3)").all_inner_texts())
 
 
+def test_browser_asks_for_a_token_when_reading_needs_one(page, site, live_server):
+    guarded = live_server(site.store, WebSettings(read="token", cache_seconds=0))
+    page.goto(guarded.url + "/")
+    page.locator("#token-needed").wait_for(state="visible")
+    assert page.locator("#error").inner_text().startswith("401")
+    page.fill("#read-token", create_token(site.store, "reader"))
+    page.locator("#token-needed button[type=submit]").click()
+    assert page.wait_for_function(MAP_SETTLED).json_value()["expected"] == site.placed()
+    assert page.locator("#error").is_hidden()
+    assert page.locator("select[name=country] option").count() > 5  # the filters, once meta could be read
+
+
 # ------------------------------------------------------------------ the event page
 
 def test_browser_event_page_highlights_evidence_and_compares_sources(page, site):

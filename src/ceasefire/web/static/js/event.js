@@ -161,7 +161,7 @@ export async function load() {
   }
   try {
     const detail = await api(`/api/events/${eventId}`);
-    render(detail);
+    await render(detail);
     return detail;
   } catch (err) {
     $("title").textContent = "Event not available";
@@ -170,12 +170,12 @@ export async function load() {
   }
 }
 
-function render(detail) {
+async function render(detail) {
   renderSummary(detail.event);
   renderClaims(detail);
   renderReports(detail);
   renderHistory(detail.history);
-  if (review) review.show(detail);
+  if (review) await review.show(detail);
   document.body.dataset.ready = "yes";
 }
 

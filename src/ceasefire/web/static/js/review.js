@@ -32,7 +32,7 @@ function countFrom(form, name) {
 }
 
 export function setupReview({ eventId, meta, reload }) {
-  const types = (meta && meta.event_types) || {};
+  let types = (meta && meta.event_types) || {};
   const form = $("correct-form");
   const errorBox = $("review-error");
   const doneBox = $("review-done");
@@ -177,9 +177,16 @@ export function setupReview({ eventId, meta, reload }) {
     }
   });
 
-  function show(detail) {
+  async function show(detail) {
     current = detail.event;
     const ev = current;
+    if (!Object.keys(types).length) {  // the taxonomy, once reading is allowed (--read token)
+      try {
+        types = (await api("/api/meta")).event_types || {};
+      } catch {
+        types = {};
+      }
+    }
     fillSelect(form.event_type, Object.keys(types), ev.event_type);
     fillSelect(form.sub_event_type, types[ev.event_type] || [], ev.sub_event_type);
     form.date.value = ev.date || "";
