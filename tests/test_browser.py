@@ -269,6 +269,14 @@ def test_browser_filters_live_in_the_url(page, site):
     page.wait_for_function(MAP_SETTLED)
     assert all(", SD" in text for text in page.locator("#events-table tbody td:nth-child(3)").all_inner_texts())
 
+    # an event opened from the table links back to the same view
+    page.locator("#events-table tbody a").first.click()
+    page.wait_for_selector("body[data-ready='yes']")
+    assert ", SD · " in page.locator("#title").inner_text()
+    page.locator("#back").click()
+    page.wait_for_function(MAP_SETTLED)
+    assert parse_qs(urlsplit(page.url).query) == {"country": ["SD"], "event_type": ["Battles"]}
+
 
 def test_browser_asks_for_a_token_when_reading_needs_one(page, site, live_server):
     guarded = live_server(site.store, WebSettings(read="token", cache_seconds=0))

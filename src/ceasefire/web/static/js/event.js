@@ -5,6 +5,7 @@ import {
   api, append, clear, el, externalLink, formatActor, formatCount, formatPlace, formatValue, showError, typeColor,
 } from "./api.js";
 import { highlight } from "./evidence.js";
+import { lastView } from "./filters.js";
 import { setupReview } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
@@ -180,6 +181,8 @@ async function render(detail) {
 }
 
 async function start() {
+  const view = lastView();
+  if (view) $("back").href = `./?${view}`; // back to the map as it was filtered
   let meta = null;
   try {
     meta = await api("/api/meta");

@@ -28,9 +28,21 @@ export function toQuery(filters, { without = [], extra = {} } = {}) {
   return params.toString();
 }
 
+const VIEW_KEY = "ceasefire.view";
+
+// The map page's last query string, so that an event page can link back to the same view.
+export function lastView() {
+  return sessionStorage.getItem(VIEW_KEY) || "";
+}
+
+export function rememberView(filters) {
+  sessionStorage.setItem(VIEW_KEY, toQuery(filters));
+}
+
 // Put the filters in the address bar; a new history entry so Back returns to the previous view.
 export function writeFilters(filters) {
   const query = toQuery(filters);
+  rememberView(filters);
   const url = window.location.pathname + (query ? `?${query}` : "") + window.location.hash;
   if (url !== window.location.pathname + window.location.search + window.location.hash) {
     window.history.pushState(null, "", url);

@@ -1,7 +1,7 @@
 // The map page: filters (kept in the URL), the map, the timeline under it, and the event table.
 
 import { api, ApiError, clear, el, formatActor, formatCount, formatPlace, setToken, showError, typeColor } from "./api.js";
-import { readFilters, toQuery, writeFilters } from "./filters.js";
+import { readFilters, rememberView, toQuery, writeFilters } from "./filters.js";
 import { createMap } from "./map.js";
 import { createTimeline } from "./timeline.js";
 
@@ -182,12 +182,14 @@ $("token-needed").addEventListener("submit", (e) => {
 });
 window.addEventListener("popstate", () => {
   filters = readFilters();
+  rememberView(filters);
   offset = 0;
   showFilters();
   refresh();
 });
 
 async function start() {
+  rememberView(filters); // for the event pages' link back
   await guarded(async () => {
     meta = await api("/api/meta");
     if (meta.online_tiles && !tilesOffered) {
