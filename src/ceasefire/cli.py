@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --engine dask: the scheduler of a running cluster (default: start a local cluster)")
     scale.add_argument("--workers", type=int, metavar="N",
                        help="with --engine dask and no --scheduler: worker processes of the local cluster (default: one per core)")
-    scale.add_argument("--blocksize", type=int, default=16, metavar="MB",
-                       help="input per task, in megabytes: larger .jsonl files are cut at line starts (default 16)")
+    scale.add_argument("--blocksize", type=int, default=4, metavar="MB",
+                       help="input per task, in megabytes: larger .jsonl files are cut at line starts (default 4)")
     ev = commands.add_parser(
         "evaluate",
         help="score the extractor against hand-coded gold files (per-field precision/recall/F1)",

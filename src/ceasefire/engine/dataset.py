@@ -83,41 +83,51 @@ def reports_path(root: str, part_id: str) -> str:
     return f"{root}/reports/part-{part_id}.parquet"
 
 
-def write_part(fs, root: str, part_id: str, coded: list[tuple[int, CodedReport]]) -> list[str]:
-    """Write one part's reports and events (``coded``: row within the part, report) and return the
-    event dates. Each file is written under a temporary name, then renamed to its final name:
-    the final names depend only on the part, so an attempt that repeats a dead one replaces its
-    files rather than adding to them."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class PartWriter:
+    """Collects one part's coded reports as table rows (plain values, not models, to keep a worker's
+    memory small) and writes them: each file under a temporary name, then renamed to its final
+    name. The final names depend only on the part, so an attempt that repeats a dead one replaces
+    its files rather than adding to them."""
 
-    event_schema, report_schema = _schemas()
-    report_rows, by_date = [], {}
-    for row, c in coded:
-        r = c.report
-        report_rows.append({"part": part_id, "row": row, "report_id": r.id, "source": r.source, "url": r.url,
-                            "published": r.published, "text": r.text, "events": len(c.events),
-                            "reference": json.dumps(c.reference, ensure_ascii=False) if c.reference is not None else None})
-        for index, ev in enumerate(c.events):
+    def __init__(self, fs, root: str, part_id: str):
+        self.fs, self.root, self.part_id = fs, root, part_id
+        self.reports: list[dict] = []
+        self.events: dict[str, list[dict]] = {}
+
+    def add(self, row: int, coded: CodedReport) -> None:
+        r = coded.report
+        self.reports.append({
+            "part": self.part_id, "row": row, "report_id": r.id, "source": r.source, "url": r.url,
+            "published": r.published, "text": r.text, "events": len(coded.events),
+            "reference": json.dumps(coded.reference, ensure_ascii=False) if coded.reference is not None else None})
+        for index, ev in enumerate(coded.events):
             record = ev.to_json_dict()
             columns = event_columns(record)
             del columns["date"]  # the partition holds it
-            by_date.setdefault(record["date"], []).append({
-                **columns, "part": part_id, "row": row, "event_index": index, "report_id": r.id,
+            self.events.setdefault(record["date"], []).append({
+                **columns, "part": self.part_id, "row": row, "event_index": index, "report_id": r.id,
                 "source": r.source, "url": r.url, "record": json.dumps(record, ensure_ascii=False)})
-    staging = f"{root}/_tmp/{part_id}-{uuid.uuid4().hex[:8]}"
-    moves = [(f"{staging}/reports.parquet", reports_path(root, part_id), pa.Table.from_pylist(report_rows, report_schema))]
-    moves += [(f"{staging}/{date}.parquet", events_path(root, date, part_id), pa.Table.from_pylist(rows, event_schema))
-              for date, rows in sorted(by_date.items())]
-    fs.makedirs(staging, exist_ok=True)
-    for tmp, _final, table in moves:
-        with fs.open(tmp, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
-    for tmp, final, _table in moves:
-        fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
-        fs.mv(tmp, final)
-    fs.rm(staging, recursive=True)
-    return sorted(by_date)
+
+    def finish(self) -> list[str]:
+        """Write the files and return the event dates (the partitions this part wrote into)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        fs, root, part_id = self.fs, self.root, self.part_id
+        event_schema, report_schema = _schemas()
+        staging = f"{root}/_tmp/{part_id}-{uuid.uuid4().hex[:8]}"
+        moves = [(f"{staging}/reports.parquet", reports_path(root, part_id), pa.Table.from_pylist(self.reports, report_schema))]
+        moves += [(f"{staging}/{date}.parquet", events_path(root, date, part_id), pa.Table.from_pylist(rows, event_schema))
+                  for date, rows in sorted(self.events.items())]
+        fs.makedirs(staging, exist_ok=True)
+        for tmp, _final, table in moves:
+            with fs.open(tmp, "wb") as handle:
+                pq.write_table(table, handle, compression="zstd")
+        for tmp, final, _table in moves:
+            fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
+            fs.mv(tmp, final)
+        fs.rm(staging, recursive=True)
+        return sorted(self.events)
 
 
 # ------------------------------------------------------------------ the manifest

@@ -24,11 +24,11 @@ from .dataset import (
     FORMAT_VERSION,
     CodedReport,
     PartOutput,
+    PartWriter,
     read_manifest,
     remove_staging,
     remove_unfinished,
     write_manifest,
-    write_part,
 )
 from .shards import DEFAULT_BLOCKSIZE, Part, PartReader, plan_parts
 
@@ -89,7 +89,7 @@ def code_part(task: Task) -> PartOutput:
     fs, root = fsspec.core.url_to_fs(task.out)
     output = PartOutput(task.part.id, worker=f"{socket.gethostname()}:{os.getpid()}")
     reader = PartReader(task.part, task.published, task.source)
-    coded: list[tuple[int, CodedReport]] = []
+    writer = PartWriter(fs, root, task.part.id)
     lexicon = lexicon_for(task.options.data_dir)
     try:
         for k, item in reader:
@@ -98,12 +98,12 @@ def code_part(task: Task) -> PartOutput:
                 output.fail(item.where or reader.name(k), str(result.error))
                 continue
             reference = None if result.events else reference_for(result.report, lexicon, task.options)
-            coded.append((k, CodedReport(result.report, result.events, reference)))
+            writer.add(k, CodedReport(result.report, result.events, reference))
+            output.reports += 1
+            output.events += len(result.events)
     except (OSError, ValueError, EOFError) as exc:  # a corrupt or unreadable shard: the rest of the run goes on
         output.fail(task.part.label, f"cannot read: {type(exc).__name__}: {exc}")
-    output.reports = len(coded)
-    output.events = sum(len(c.events) for _k, c in coded)
-    output.dates = write_part(fs, root, task.part.id, coded)
+    output.dates = writer.finish()
     output.seconds = time.perf_counter() - started
     return output
 
