@@ -295,8 +295,8 @@ def _extract_dataset(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         raise InputError(f"--engine {args.engine} writes a Parquet dataset: give --out DIR")
     if args.format:
         raise InputError("--format is for standard output; with --out the events are written as Parquet")
-    if args.engine == "local" and (args.scheduler or args.workers):
-        raise InputError("--scheduler and --workers go with --engine dask")
+    if args.engine == "local" and (args.scheduler or args.workers or args.processes > 1):
+        raise InputError("--out codes in this process; for more, use --engine dask (--workers N or --scheduler)")
     if args.scheduler and args.workers:
         raise InputError("give --scheduler (a running cluster) or --workers (a local one), not both")
     if args.blocksize <= 0 or (args.workers is not None and args.workers <= 0):
