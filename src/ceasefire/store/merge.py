@@ -54,6 +54,7 @@ different best figures or blame different sides.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ from dataclasses import dataclass, field
 from ..geo.gazetteer import distance_km, normalize_name
 
 THRESHOLD = 2.5
+DISTINCT_MEANS = -4.0  # a strike by other means than every source of the event tells
+HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
     "Explosions/Remote violence": "violence",
@@ -74,6 +77,10 @@ _STOP = {"said", "that", "with", "were", "from", "their", "have", "this", "they"
          "reported", "forces", "there", "been", "also", "when", "into", "over", "near"}
 _STRADDLES = re.compile(r"night|overnight|midnight|\d\s*[-\u2013]\s*\d", re.I)  # "the night of 12-13", "12-13 May"
 _WIDE = ("region", "country")  # places that may hold another
+# what delivered a remote strike, as sources name it: a rocket may be called a missile, an air strike a drone's
+_MEANS = {"artillery": {"guns"}, "mortar": {"guns"}, "armoured vehicle": {"guns"}, "anti-tank weapon": {"guns"},
+          "rocket artillery": {"guns", "missiles"}, "missile": {"missiles"}, "drone": {"air"}, "aircraft": {"air"},
+          "helicopter": {"air"}}
 
 
 @dataclass
@@ -137,14 +144,14 @@ def _place_score(ml: dict, el: dict) -> float | None:
     if ml.get("lat") is not None and el.get("lat") is not None:
         km = distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"])
         if km > 60:
-            return None
+            return HOMONYM if same_name else None
         if km <= 1 or same_name:
             return 3.0
         if all(loc.get("precision") in ("town", "exact") for loc in (ml, el)):
             return -4.0  # two different towns
         return 1.5 if km <= 10 else 0.5 if km <= 40 else 0.0
     if ml.get("country") and el.get("country") and ml["country"] != el["country"]:
-        return None
+        return HOMONYM if same_name else None
     return 3.0 if same_name else 0.0
 
 
@@ -203,9 +210,36 @@ def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) ->
     return 4.0 + 3.0 * overlap - days
 
 
-def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidate) -> float | None:
+def _means(record: dict) -> set[str]:
+    return {m for w in record.get("weapons") or [] for m in _MEANS.get(w.get("class") or "", ())}
+
+
+def rarity(candidates: list[Candidate]) -> dict[str, float]:
+    """Each word's weight among the events a mention is compared with (inverse document frequency):
+    words that many nearby events share ("killed", "shelling", the city's name) tell little."""
+    df = Counter(w for c in candidates for w in c.words)
+    n = len(candidates)
+    return {w: math.log((n + 1) / (k + 1)) + 1.0 for w, k in df.items()}
+
+
+def text_similarity(words: set[str], cand: Candidate, weights: dict[str, float] | None = None) -> float:
+    """The weighted Jaccard similarity of a mention's evidence words with the event's, 0 to 1; words
+    weighted by :func:`rarity` (an unseen word weighs most)."""
+    if not words or not cand.words:
+        return 0.0
+    weights = weights or {}
+    top = max(weights.values(), default=1.0)
+
+    def weight(found: set[str]) -> float:
+        return sum(weights.get(w, top) for w in found)
+
+    return weight(words & cand.words) / weight(words | cand.words)
+
+
+def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidate,
+          weights: dict[str, float] | None = None) -> float | None:
     """How well a mention fits a stored event; None when it cannot be the same incident
-    (see the module docstring)."""
+    (see the module docstring). ``weights``: the words' weights among the candidates (:func:`rarity`)."""
     if report_id in cand.report_ids:
         return None
     if mention.get("reference"):
@@ -215,14 +249,16 @@ def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidat
     if date is None or not scores:
         return None
     s = date + max(scores)
-    if mention_words and cand.words:
-        s += 4.0 * len(mention_words & cand.words) / len(mention_words | cand.words)
-    return s
+    means, event_means = _means(mention), set().union(*(_means(r) for r in [cand.record, *cand.mentions]))
+    if means and event_means and not means & event_means:
+        s += DISTINCT_MEANS  # a drone strike is not the shelling the event's sources tell
+    return s + 4.0 * text_similarity(mention_words, cand, weights)
 
 
 def best_match(mention: dict, report_id: int, candidates: list[Candidate]) -> Candidate | None:
     words = words_of(mention)
-    scored = [(score(mention, words, report_id, c), c) for c in candidates]
+    weights = rarity(candidates)
+    scored = [(score(mention, words, report_id, c, weights), c) for c in candidates]
     scored = [(s, c) for s, c in scored if s is not None and s >= THRESHOLD]
     return max(scored, key=lambda x: x[0])[1] if scored else None
 

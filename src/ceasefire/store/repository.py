@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..models import Event, Report
 from . import merge, review
-from .tables import actors, claims, events, mentions, places, report_copies, reports, sources
+from .tables import actors, claims, events, mentions, pending_references, places, report_copies, reports, sources
 
 DEFAULT_URL = "sqlite:///ceasefire.db"
 CLAIM_FIELDS = ("sub_event_type", "date", "location", "actor1", "actor2", "fatalities", "wounded", "claimed_by", "denied_by")
@@ -196,6 +196,7 @@ class Store:
             content_hash=full, body_hash=body, text=report.text, ingested_at=now)).inserted_primary_key[0]
         conn.execute(insert(report_copies).values(report_id=report_id, source_id=source_id, url=report.url))
         outcome = IngestOutcome("new", report_id)
+        created = []
         for ev in found:
             record = ev.to_json_dict()
             target = merge.best_match(record, report_id, self._candidates(conn, record))
@@ -204,6 +205,7 @@ class Store:
                     **self._event_columns(conn, record), event_uid=ev.event_id, record=json.dumps(record),
                     created_at=now, updated_at=now, number_of_sources=1)).inserted_primary_key[0]
                 outcome.events_created += 1
+                created.append(event_id)
             else:
                 event_id = target.event_id
                 outcome.events_merged += 1
@@ -213,17 +215,45 @@ class Store:
                 {"event_id": event_id, "mention_id": mention_id, "source": report.source, "field": f,
                  "value": json.dumps(record.get(f))} for f in CLAIM_FIELDS])
             self._rebuild_event(conn, event_id)
+        for event_id in created:
+            self._attach_pending(conn, event_id)
         if not found and reference is not None:
             target = merge.best_match(reference, report_id, self._candidates(conn, reference))
             if target is not None:
-                mention_id = conn.execute(insert(mentions).values(
-                    event_id=target.event_id, report_id=report_id, record=json.dumps(reference))).inserted_primary_key[0]
-                conn.execute(insert(claims), [
-                    {"event_id": target.event_id, "mention_id": mention_id, "source": report.source, "field": f,
-                     "value": json.dumps(reference.get(f))} for f in ("claimed_by", "denied_by", "denial")])
-                self._rebuild_event(conn, target.event_id)
+                self._attach_reference(conn, target.event_id, report_id, report.source, reference)
                 outcome.events_merged += 1
+            else:  # the report of the incident may come later: kept until an event it fits is created
+                conn.execute(insert(pending_references).values(
+                    report_id=report_id, date=dt.date.fromisoformat(reference["date"]), record=json.dumps(reference)))
         return outcome
+
+    def _attach_reference(self, conn: Connection, event_id: int, report_id: int, source: str | None,
+                          reference: dict) -> None:
+        """A statement with no event of its own joins an event: its claims and outlet, no figures."""
+        mention_id = conn.execute(insert(mentions).values(
+            event_id=event_id, report_id=report_id, record=json.dumps(reference))).inserted_primary_key[0]
+        conn.execute(insert(claims), [
+            {"event_id": event_id, "mention_id": mention_id, "source": source, "field": f,
+             "value": json.dumps(reference.get(f))} for f in ("claimed_by", "denied_by", "denial")])
+        self._rebuild_event(conn, event_id)
+
+    def _attach_pending(self, conn: Connection, event_id: int) -> None:
+        """Attach to a newly created event the waiting statements that fit it (a denial published
+        before the report of the incident it denies), by the same rule as a statement arriving later."""
+        row = conn.execute(select(events.c.record, events.c.words, events.c.date).where(events.c.id == event_id)).one()
+        waiting = conn.execute(
+            select(pending_references.c.id, pending_references.c.report_id, pending_references.c.record, sources.c.name)
+            .select_from(pending_references.join(reports, pending_references.c.report_id == reports.c.id)
+                         .outerjoin(sources, reports.c.source_id == sources.c.id))
+            .where(pending_references.c.date.between(row.date - dt.timedelta(days=3), row.date + dt.timedelta(days=3)))
+            .order_by(pending_references.c.id)).all()
+        for pending_id, report_id, text, source in waiting:
+            reference = json.loads(text)
+            event = merge.Candidate(event_id, json.loads(row.record), set(), set((row.words or "").split()))
+            found = merge.score(reference, merge.words_of(reference), report_id, event)
+            if found is not None and found >= merge.THRESHOLD:
+                self._attach_reference(conn, event_id, report_id, source, reference)
+                conn.execute(pending_references.delete().where(pending_references.c.id == pending_id))
 
     def _source_id(self, conn: Connection, name: str | None) -> int | None:
         if not name:
@@ -246,8 +276,8 @@ class Store:
         if loc.get("country") and (loc.get("lat") is None or wide):
             query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
         elif loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
-            query = query.where(
-                events.c.lat.is_(None) | events.c.geo_precision.in_(("region", "country"))
+            query = query.where(  # or the same name placed elsewhere: the gazetteer may have chosen another namesake
+                events.c.lat.is_(None) | events.c.geo_precision.in_(("region", "country")) | (events.c.location == loc.get("name"))
                 | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
         rows = conn.execute(query.order_by(events.c.id.desc()).limit(300)).all()  # the latest 300 at most
         if not rows:

@@ -10,6 +10,8 @@
     changes        the review history: every analyst action with its author, time and previous value (0003)
     overrides      fields an analyst corrected, pinned against later machine reconciliation (0003)
     api_tokens     hashes of the tokens that may write through the HTTP API (0003)
+    pending_references  statements that refer to an incident not stored yet, kept until an event they fit
+                   is created (0004)
 """
 
 from __future__ import annotations
@@ -151,4 +153,12 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime, nullable=True),
+)
+
+pending_references = Table(
+    "pending_references", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("date", Date, nullable=False, index=True),  # the day the statement refers to (or its publication)
+    Column("record", Text, nullable=False),  # the reference record (place, date, claims, words' evidence) as JSON
 )
