@@ -42,6 +42,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("early", re.compile(r"(?<![\w])(?:in the early hours(?: of (?:this|the) morning| of (?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?|early (?:this|on (?P<wd2>\w+)) morning|(?:before|at) dawn(?: (?:today|on (?P<wd3>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))?)(?![\w])", re.I)),
     ("yesterday", re.compile(r"(?<![\w])(?:yesterday|the previous day|the day before)(?![\w])", re.I)),
     ("today", re.compile(r"(?<![\w])(?:today|this morning|this afternoon|this evening|tonight|earlier today|earlier in the day|on the same day)(?![\w])", re.I)),
+    # "on Sunday, a day after ...", "Two days after the ambush ...": the incident that many days before the day told
+    ("after", re.compile(r"(?:(?<![\w])(?:on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+|(?<=^)|(?<=[.!?]\s)|(?<=\n))"
+                         r"(?P<n>[Aa]|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|\d)\s+days?\s+after(?![\w])")),
     ("ago", re.compile(r"(?<![\w])(?P<n>two|three|four|five|six|\d)\s+days\s+(?:ago|earlier|before)(?![\w])", re.I)),
     ("weekday", re.compile(r"(?<![\w])(?:(?P<last>last)\s+|on\s+|(?:early|late)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?(?![\w])")),
     ("week", re.compile(r"(?<![\w])(?P<which>last|earlier this|this|past|previous)\s+week(?:end)?(?![\w])", re.I)),
@@ -130,6 +133,12 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date):
         return published - dt.timedelta(days=1), "day", False
     if kind == "today":
         return published, "day", False
+    if kind == "after":
+        anchor = published
+        if m["wd"]:
+            anchor -= dt.timedelta(days=(published.weekday() - WEEKDAYS[m["wd"].lower()]) % 7)
+        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(m["n"].lower()) or int(m["n"])
+        return anchor - dt.timedelta(days=n), "day", False
     if kind == "ago":
         words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
         n = words.get(m["n"].lower()) or int(m["n"])
