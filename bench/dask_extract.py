@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import resource
 import sys
 import tempfile
@@ -74,15 +73,14 @@ def noop(i: int) -> int:
 
 
 def on_cluster(files: list[str], workers: int, out: Path) -> dict:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     from ceasefire.engine import extract_to_dataset
-    from ceasefire.engine.cluster import CodingSetup
+    from ceasefire.engine.cluster import CodingSetup, local_cluster
     from ceasefire.extract.pipeline import Options
 
     began = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with local_cluster(workers) as cluster, Client(cluster) as client:  # the cluster --workers N starts
         client.register_plugin(CodingSetup(Options()))  # workers load the pipeline now, not inside the timing
         startup = time.perf_counter() - began
 
