@@ -118,3 +118,47 @@ def test_merge_reconciled_counts_follow_ucdp():
     merged = reconcile([record(killed=2), record(killed=3), record(killed=0), record(killed=12)], ["a", "b", "c", "d"])
     assert merged["fatalities"] == {"low": 0, "best": 2, "high": 12}  # lower median of 0, 2, 3, 12
     assert merged["contested"] is True and merged["number_of_sources"] == 4
+
+
+def test_merge_a_strike_by_other_means_on_the_same_day_stays_apart():
+    shelling = record(sentence="Artillery shells hit the market in Jermuk.", sides=("Azerbaijan", None))
+    shelling["weapons"] = [{"name": "artillery", "class": "artillery"}]
+    drone = record(sub="Air/drone strike", sentence="An unmanned aircraft destroyed a parked lorry.", sides=(None, None))
+    untold = dict(drone)
+    drone["weapons"] = [{"name": "drone", "class": "drone"}]
+    rocket = record(sentence="Rockets hit the market in Jermuk.", sides=(None, None))
+    rocket["weapons"] = [{"name": "rocket", "class": "rocket artillery"}]
+    assert fits(drone, candidate(shelling)) < THRESHOLD <= fits(untold, candidate(shelling))
+    assert fits(untold, candidate(shelling)) - fits(drone, candidate(shelling)) == 4.0
+    assert fits(rocket, candidate(shelling)) >= THRESHOLD  # a rocket may be told as shelling
+
+
+def test_merge_one_name_placed_at_two_namesakes_is_still_compared():
+    rostov_donetsk = {"name": "Donetsk", "country": "RU", "admin1": "Rostov", "lat": 48.34, "lon": 39.95, "precision": "town"}
+    donetsk = {"name": "Donetsk", "country": "UA", "admin1": "Donetsk", "lat": 48.02, "lon": 37.80, "precision": "town"}
+    told = record(location=donetsk, sentence="Shells hit a market in Donetsk, killing 27.", killed=27)
+    assert fits(record(location=rostov_donetsk, sentence="Shells hit a market in Donetsk.", killed=27),
+                candidate(told)) >= THRESHOLD
+    assert fits(record(location=dict(JERMUK, country="RU", lat=48.34, lon=39.95)), candidate(told)) is None
+
+
+def test_merge_an_intercepted_strike_is_the_strike_the_other_side_tells():
+    strike = record(sides=("Ukraine", "Russia"), sentence="Ukrainian missiles hit the centre of Jermuk.")
+    intercepted = record(kind="Strategic developments", sub="Disrupted weapons use", sides=(None, None),
+                         sentence="Air defences shot down missiles over Jermuk.")
+    assert fits(intercepted, candidate(strike)) >= THRESHOLD
+    arrest = record(kind="Strategic developments", sub="Arrests", sides=(None, None), sentence="Police detained two men.")
+    assert fits(arrest, candidate(strike)) is None
+
+
+def test_merge_rare_words_weigh_more_than_words_every_nearby_event_shares():
+    from ceasefire.store.merge import rarity, text_similarity
+
+    events = [Candidate(i, {}, set(), words) for i, words in enumerate(
+        [{"killed", "shelling", "market"}, {"killed", "shelling", "hospital"}, {"killed", "shelling", "school"}])]
+    weights = rarity(events)
+    assert weights["market"] > weights["killed"]
+    shares_rare = text_similarity({"killed", "market"}, events[0], weights)
+    shares_common = text_similarity({"killed", "shelling"}, events[1], weights)
+    assert shares_rare > shares_common
+    assert text_similarity({"killed", "market"}, events[0]) == pytest.approx(2 / 3)  # no weights: plain Jaccard

@@ -90,6 +90,20 @@ def test_relative_dates_count_back_from_publication(one, phrase, expected):
     assert e.date == expected and e.date_precision == "day"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Thursday, a day after Azerbaijani forces shelled Armenian positions near Sotk, wounding two soldiers, "
+        "villagers counted the damage.",
+        "Two days after Azerbaijani forces shelled Armenian positions near Sotk, wounding two soldiers, villagers are "
+        "still clearing rubble.",
+    ],
+)
+def test_days_after_date_the_incident_before_the_day_told(one, text):
+    e = one(text, "2022-03-25")
+    assert e.date == dt.date(2022, 3, 23) and e.date_precision == "day"
+
+
 def test_a_night_across_two_dates_keeps_both_in_its_evidence(one):
     e = one("On the night of March 23-24, Azerbaijani forces shelled Armenian positions near Sotk, wounding a soldier.")
     assert e.date == dt.date(2022, 3, 23)

@@ -72,6 +72,9 @@ FAMILIES = {
     "Riots": "unrest",
     "Strategic developments": "strategic",
 }
+# developments one source tells of a fight another tells as violence: an intercepted strike (a strike
+# for the side it hit), a base set up in a town just taken (a capture)
+BRIDGES = {"Disrupted weapons use": ("violence",), "Headquarters or base established": ("violence",)}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = {"said", "that", "with", "were", "from", "their", "have", "this", "they", "which", "after", "according",
          "reported", "forces", "there", "been", "also", "when", "into", "over", "near"}
@@ -95,6 +98,11 @@ class Candidate:
 def words_of(record: dict) -> set[str]:
     text = " ".join(e["text"] for e in record.get("evidence", []))
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _families(record: dict) -> set[str | None]:
+    """The event families a record may belong to (one, or two for a development told of a fight)."""
+    return {FAMILIES.get(record["event_type"]), *BRIDGES.get(record["sub_event_type"], ())}
 
 
 def _sides(record: dict) -> set[str]:
@@ -172,7 +180,7 @@ def _date_score(mention: dict, event: dict) -> float | None:
 def _pair_score(mention: dict, other: dict) -> float | None:
     """How well a mention fits one record of an event (its reconciled record or one of its mentions)
     on place, actors, type and figures; None when it cannot be the same incident."""
-    if FAMILIES.get(mention["event_type"]) != FAMILIES.get(other["event_type"]) or _day_gap(mention, other) is None:
+    if not _families(mention) & _families(other) or _day_gap(mention, other) is None:
         return None
     s = _place_score(mention.get("location") or {}, other.get("location") or {})
     if s is None:
