@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--online-tiles", action="store_true",
                      help="offer OpenStreetMap tiles as a map layer (the page is offline without them)")
     srv.add_argument("--cache-seconds", type=float, default=2.0, metavar="S",
-                     help="serve repeated reads from memory for up to S seconds (0: never; default 2)")
+                     help="serve repeated reads from memory, checking the store for new data at most every S "
+                     "seconds (0: no cache; default 2)")
     tok = commands.add_parser(
         "tokens", help="create, list or revoke the API tokens that may write (review and correct events)",
         description="API tokens for `ceasefire serve`. A token is printed once, when created; the store keeps "
@@ -477,7 +478,7 @@ def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .store import Store
     from .web import WebSettings, serve
 
-    store = Store.open(args.db)
+    store = Store.open(args.db, pool_size=40)  # streamed exports hold a connection while the client reads
     atexit.register(store.close)
     settings = WebSettings(read=args.read, cors_origins=tuple(args.cors_origin), online_tiles=args.online_tiles,
                            cache_seconds=args.cache_seconds)

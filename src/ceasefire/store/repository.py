@@ -12,10 +12,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -113,11 +113,14 @@ class Store:
     url: str
 
     @classmethod
-    def open(cls, url: str = DEFAULT_URL, migrate: bool = True) -> Store:
+    def open(cls, url: str = DEFAULT_URL, migrate: bool = True, pool_size: int = 5) -> Store:
+        """Open (and migrate) a store; ``pool_size`` connections are kept, as many again may be opened
+        under load (a server streaming many exports at once wants more)."""
         url = normalize_url(url)
+        pool = {"pool_size": pool_size, "max_overflow": pool_size}
         try:
             if url.startswith("sqlite"):
-                engine = create_engine(url, connect_args={"timeout": 30})
+                engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
                 @event.listens_for(engine, "connect")
                 def _sqlite_pragmas(dbapi_conn, _record):  # WAL: a reader and a writer at once
@@ -128,7 +131,7 @@ class Store:
                     cur.execute("PRAGMA busy_timeout=30000")
                     cur.close()
             else:
-                engine = create_engine(url, pool_pre_ping=True)
+                engine = create_engine(url, pool_pre_ping=True, **pool)
             store = cls(engine, url)
         except (SQLAlchemyError, ValueError) as exc:
             raise StoreError(f"cannot open the store at {_safe(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
@@ -190,7 +193,7 @@ class Store:
             for (event_id,) in conn.execute(select(mentions.c.event_id).where(mentions.c.report_id == existing.id).distinct()):
                 self._rebuild_event(conn, event_id)
             return IngestOutcome("copy", existing.id)
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         report_id = conn.execute(insert(reports).values(
             report_key=report.id, source_id=source_id, url=report.url, published=report.published, language="en",
             content_hash=full, body_hash=body, text=report.text, ingested_at=now)).inserted_primary_key[0]
@@ -316,7 +319,7 @@ class Store:
         cols = self._event_columns(conn, merged)
         conn.execute(update(events).where(events.c.id == event_id).values(
             **cols, record=json.dumps(merged), words=" ".join(words), number_of_sources=merged["number_of_sources"],
-            contested=merged["contested"], updated_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+            contested=merged["contested"], updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
 
     def _event_columns(self, conn: Connection, record: dict) -> dict:
         loc = record.get("location") or {}
