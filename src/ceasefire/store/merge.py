@@ -10,7 +10,8 @@ Never the same incident (no score):
 - the same report (its events are distinct by construction);
 - different event families: battles, explosions and violence against civilians are one family
   (sources disagree on how to code the same strike); protests and riots another; strategic
-  developments a third;
+  developments a third, save two that sources tell of a fight (``BRIDGES``): an intercepted strike
+  ("disrupted weapons use", the strike for the side it hit) and a base set up in a town just taken;
 - dates more than a day apart (a week for week-precise dates); a date the report does not tell
   (the publication date stands in) may fall up to two days after the event's (statements and
   daily briefings come late);
@@ -19,7 +20,9 @@ Never the same incident (no score):
   "the night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
   holds the other (the town's admin1 or country); a town outside the region a report names;
-- places in different countries when neither has coordinates.
+- places in different countries when neither has coordinates;
+- (both unless the two places have the same name: the gazetteer chose different namesakes, as
+  Donetsk in Ukraine and the Rostov oblast's; such a pair scores ``HOMONYM``).
 
 The score of a possible match (the date against the event's reconciled date; the rest against the
 event's record and each of its mentions, the best of these):
@@ -32,14 +35,22 @@ event's record and each of its mentions, the best of these):
   blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
 - the same fatality figure (a positive best) +1;
-- the words of the evidence sentences (content words, no reporting verbs): +4 x their Jaccard
-  similarity with the words of every mention of the event.
+- means: when the mention and the event's sources both name what delivered a strike, and none of
+  it agrees (a drone against shells; guns, missiles and aircraft are three means, a rocket may be
+  told as a missile or as shelling) ``DISTINCT_MEANS`` (-4): the same-day drone strike in the town
+  whose market was shelled is another incident;
+- the words of the evidence sentences (content words, no reporting verbs): +4 x their weighted
+  Jaccard similarity with the words of every mention of the event, each word weighted by its
+  rarity among the events the mention is compared with (inverse document frequency: a word every
+  nearby event holds, "killed" or the city's name, tells less than "garages" or "hospital").
 
 A mention joins the best event scoring at least ``THRESHOLD``; otherwise it starts a new one.
 
 A reference (a statement or denial with no event of its own) has no type: it must match on place
 (within 10 km, or its region holds the event's town), date (two days; a reference with no date of
-its own may come up to three days after the event) and words.
+its own may come up to three days after the event) and words. One that fits no stored event waits
+(the store's ``pending_references``) and is matched, by the same rule, against each event created
+later: a denial published before the report of the strike it denies joins it when it comes.
 
 Reconciliation (UCDP GED's spirit): each source contributes its own low/best/high for a count.
 The event's low is the lowest of the sources' lows, its high the highest figure any source gives,
