@@ -1,11 +1,12 @@
 """Latency of the HTTP API under load: 100,000 events in the store, the server (`ceasefire serve`,
 one process) pinned to one core, a local load generator on the other keeping 100 requests in flight.
 
-Three requests, each for a random country and month (20 countries x 24 months):
+Four requests, each for a random country and month (20 countries x 24 months, about 200 events):
 
 - events:   /api/events?country=XX&since=YYYY-MM-01&until=YYYY-MM-last&limit=100
 - timeline: /api/timeline?country=XX&since=...&until=...   (events, fatalities, violations per day)
-- geojson:  /api/export?format=geojson&country=XX&since=...&until=...   (a streamed export page)
+- map:      /api/events.geojson?country=XX&since=...&until=...   (the page's GeoJSON layer)
+- export:   /api/export?format=geojson&country=XX&since=...&until=...   (streamed full records)
 
 Each runs twice: with the server's response cache off (`--cache-seconds 0`: every request goes to
 the database), and with the default 2 s cache. Prints p50/p95/max latency and requests/s.
@@ -123,7 +124,7 @@ def paths(kind: str, rng: random.Random) -> str:
     since, until = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
     window = f"country={country}&since={since}&until={until}"
     return {"events": f"/api/events?{window}&limit=100", "timeline": f"/api/timeline?{window}",
-            "geojson": f"/api/export?format=geojson&{window}"}[kind]
+            "map": f"/api/events.geojson?{window}", "export": f"/api/export?format=geojson&{window}"}[kind]
 
 
 async def _client(host: str, port: int, kind: str, deadline: float, latencies: list[float], rng: random.Random,
@@ -210,7 +211,7 @@ def main() -> None:
         for cache in (0.0, 2.0):
             proc = serve(url, args.port, cache)
             try:
-                for kind in ("events", "timeline", "geojson"):
+                for kind in ("events", "timeline", "map", "export"):
                     asyncio.run(load("127.0.0.1", args.port, kind, 2.0, args.concurrency))  # warm up
                     result = asyncio.run(load("127.0.0.1", args.port, kind, args.seconds, args.concurrency))
                     results[f"{kind}, cache {'off' if cache == 0 else f'{cache:g} s'}"] = result
