@@ -13,7 +13,9 @@ order, written as JSON Lines shards of 1,000 reports (an archive sharded by craw
 Scheduler overhead per report is what the cluster spends beyond coding: (wall x workers - the sum
 of the time tasks spent inside ``code_part``) / reports; the scheduler's own cost per task is also
 measured with no-op tasks. From these, the arithmetic for a million reports an hour on 32 workers.
-Peak memory (RSS) of each worker is read from the workers after the run.
+Peak memory (RSS) of each worker is read from the workers after the run. As a control, the same
+run also measures two independent ``extract_many`` processes at once (half the shards each): the
+most two cores of this machine give, whatever the design (on a shared machine, less than 2x).
 
     python bench/dask_extract.py [--reports 50000] [--shard 1000] [--json bench/results.json]
 """
@@ -62,6 +64,32 @@ def single_process(files: list[str]) -> dict:
     seconds = time.perf_counter() - start
     return {"run": "single process extract_many", "workers": 1, "reports": n, "events": events, "seconds": seconds,
             "per_s": n / seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _independent(files: list[str], queue) -> None:
+    import ceasefire
+    from ceasefire.io import read_items
+
+    list(ceasefire.extract_many(read_items(files[:1])))
+    start = time.perf_counter()
+    n = sum(1 for _ in ceasefire.extract_many(read_items(files)))
+    queue.put(n / (time.perf_counter() - start))
+
+
+def machine_ceiling(files: list[str]) -> dict:
+    """What two cores give with no coordination at all: two separate extract_many processes at once,
+    each over its own half of the shards (the aggregate rate, and its ratio to one process)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_independent, args=(files[i::2], queue)) for i in range(2)]
+    for proc in procs:
+        proc.start()
+    rates = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    return {"run": "2 independent processes", "per_s": sum(rates), "rates": rates}
 
 
 def peak_rss_mb() -> float:
@@ -129,7 +157,9 @@ def main() -> int:
         rows = [single_process(files)]
         for workers in (1, 2):
             rows.append(on_cluster(files, workers, folder / f"out-{workers}"))
+        ceiling = machine_ceiling(files)
     base = rows[0]["per_s"]
+    ceiling["ratio_to_single"] = ceiling["per_s"] / base
     for r in rows:
         r["ratio_to_single"] = r["per_s"] / base
     sums = arithmetic(rows[2], args.shard)
@@ -143,6 +173,8 @@ def main() -> int:
         startup = f"{r['startup_s']:.1f}" if "startup_s" in r else "-"
         print(f"{r['run']:<32}{r['per_s']:>11.1f}{r['ratio_to_single']:>10.2f}{r['seconds']:>9.1f}{startup:>11}"
               f"{overhead:>20}{peaks:>16}")
+    print(f"{'(ceiling) ' + ceiling['run']:<32}{ceiling['per_s']:>11.1f}{ceiling['ratio_to_single']:>10.2f}"
+          "   - what this machine's two cores gave two uncoordinated processes, in the same run")
     two = rows[2]
     print(f"\n2 workers: {two['per_worker_per_s']:.0f} reports/s per worker inside tasks (reading, coding, writing "
           f"Parquet), {two['overhead_ms_per_report']:.3f} ms/report beyond that (scheduling, idle tail, manifest); "
@@ -155,7 +187,8 @@ def main() -> int:
           f"1,000,000 / {args.shard:,} tasks x {two['noop_task_ms']:.2f} ms = {sums['scheduler_seconds_per_million']:.1f} s")
     if args.json:
         existing = json.loads(args.json.read_text()) if args.json.exists() else {}
-        existing["dask_extract"] = {"reports": args.reports, "shard": args.shard, "rows": rows, "arithmetic": sums}
+        existing["dask_extract"] = {"reports": args.reports, "shard": args.shard, "rows": rows, "ceiling": ceiling,
+                                    "arithmetic": sums}
         args.json.write_text(json.dumps(existing, indent=2) + "\n")
     return 0
 
