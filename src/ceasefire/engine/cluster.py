@@ -9,6 +9,7 @@ Workers must see the output folder (a shared filesystem or an object store URL).
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import Iterator
@@ -37,11 +38,24 @@ class CodingSetup(WorkerPlugin):
         import pyarrow.parquet  # noqa: F401  (a fifth of a second, paid here rather than by the first task)
 
         warm(self.options)
+        # The lexicon, the place index and Dask's own objects live as long as the worker: moved out of
+        # the collector's sight, they are not traversed again at every full collection (measured: the
+        # worker codes about a tenth faster).
+        gc.collect()
+        gc.freeze()
 
 
 # Dask's statistical profiler samples each worker's stack every 10 ms; on this pure-Python work it
 # costs about 15% of a worker's throughput (measured), for a profile nobody reads in a batch run.
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# Its monitors (each process's CPU and memory every 0.5 s, the nannies' memory every 0.1 s, the
+# event loops' tick every 20 ms) take cores the coding needs; for tasks of seconds, a slower pace
+# loses nothing.
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.tick.interval": "500ms",
+}
 
 
 def local_cluster(workers: int | None = None) -> LocalCluster:
