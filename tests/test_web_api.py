@@ -239,3 +239,21 @@ def test_api_cached_reads_see_new_reports_within_the_cache_interval(store_url, l
     time.sleep(0.4)
     assert [e["location"]["name"] for e in httpx.get(server.url + "/api/events").json()["items"]] == ["Kharkiv", "Parukh"]
     store.close()
+
+
+def test_api_chunked_body_over_the_limit_gets_413(store_url, live_server):
+    store = Store.open(store_url)
+    server = live_server(store, WebSettings())
+    token = create_token(store, "chunky")
+
+    def chunks():  # no Content-Length: httpx sends it chunked
+        yield b'{"action": "confirm", "note": "'
+        for _ in range(20):
+            yield b"a" * 4096
+        yield b'"}'
+
+    huge = httpx.post(server.url + "/api/events/1/review", content=chunks(),
+                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert "content-length" not in huge.request.headers
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
+    store.close()

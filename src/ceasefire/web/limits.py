@@ -26,19 +26,29 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await _too_large(send, self.max_body)
         seen = 0
-        started = False
+        started = refused = False
 
         async def counted_receive():
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise BodyTooLarge
+                    if started:
+                        raise BodyTooLarge
+                    # Answer 413 here: an exception raised into the application while it reads the body
+                    # (a chunked body has no Content-Length) becomes FastAPI's 400 "error parsing the body".
+                    refused = True
+                    await _too_large(send, self.max_body)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracked_send(message):
             nonlocal started
+            if refused:  # the 413 has been sent; whatever the application answers after it is dropped
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
