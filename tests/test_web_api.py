@@ -257,3 +257,15 @@ def test_api_chunked_body_over_the_limit_gets_413(store_url, live_server):
     assert "content-length" not in huge.request.headers
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
     store.close()
+
+
+def test_api_ids_beyond_the_database_integer_are_refused_not_500(served):
+    store, client = served
+    auth = {"Authorization": f"Bearer {create_token(store, 'dave')}"}
+    huge = 99999999999999999999
+    for response in (client.get(f"/api/events/{huge}"), client.get(f"/api/events/{huge}/history"),
+                     client.get(f"/api/reports/{huge}"), client.get("/api/reports", params={"offset": huge}),
+                     client.post(f"/api/events/{huge}/review", headers=auth, json={"action": "confirm"}),
+                     client.post("/api/events/merge", headers=auth, json={"ids": [1, huge]})):
+        assert response.status_code == 422 and response.json()["error"]["code"] == "invalid", response.text
+    assert client.get("/api/events/2147483647").json()["error"] == {"code": "not_found", "message": "no event 2147483647"}

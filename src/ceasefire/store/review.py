@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 ACTIONS = {"confirm": "confirmed", "reject": "rejected", "reopen": "machine"}
 CORRECTABLE = ("event_type", "sub_event_type", "date", "location", "actor1", "actor2", "fatalities", "wounded")
 MAX_NAME = 300
+MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL
 
 
 def _now() -> dt.datetime:
@@ -275,6 +276,8 @@ def merge_events(store: Store, ids: list[int], author: str, note: str | None = N
     """Move every report of ``ids[1:]`` onto ``ids[0]`` and drop the emptied events; returns ``ids[0]``."""
     if not isinstance(ids, list) or len(set(ids)) < 2 or not all(isinstance(i, int) for i in ids):
         raise ReviewError("merging needs two or more distinct event ids; the first is kept")
+    if not all(0 <= i <= MAX_ID for i in ids):
+        raise ReviewError(f"event ids are whole numbers from 0 to {MAX_ID}")
     keep, others = ids[0], list(dict.fromkeys(i for i in ids[1:] if i != ids[0]))
 
     def run(conn: Connection) -> int:

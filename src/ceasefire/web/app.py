@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -37,6 +38,7 @@ STATIC = Path(str(resources.files("ceasefire.web").joinpath("static")))
 APIDOCS = Path(str(resources.files("ceasefire.web").joinpath("apidocs")))
 MAX_PAGE = 1000
 MAX_MAP = 50_000
+EVENT_ID = PathParam(ge=0, le=rv.MAX_ID)  # a larger number overflows the database's integer
 
 
 @dataclass(frozen=True)
@@ -289,12 +291,12 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return cached(request, "application/geo+json", build)
 
     @app.get("/api/events/{event_id}", dependencies=read, tags=["read"])
-    def one_event(event_id: int) -> dict:
+    def one_event(event_id: int = EVENT_ID) -> dict:
         """One event with every report that told it (text, evidence), each source's claims and the history."""
         return views.event_detail(store, event_id)
 
     @app.get("/api/events/{event_id}/history", dependencies=read, tags=["read"])
-    def event_history(event_id: int) -> list[dict]:
+    def event_history(event_id: int = EVENT_ID) -> list[dict]:
         """Every change analysts made to the event, oldest first."""
         changes = rv.history(store, event_id)
         if not changes and not views.has_event(store, event_id):  # a merged-away event keeps its history
@@ -302,12 +304,12 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return changes
 
     @app.get("/api/reports", dependencies=read, tags=["read"])
-    def list_reports(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> dict:
+    def list_reports(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=10**9)) -> dict:
         """Stored reports, newest first, with an excerpt."""
         return {"items": views.list_reports(store, limit, offset), "limit": limit, "offset": offset}
 
     @app.get("/api/reports/{report_id}", dependencies=read, tags=["read"])
-    def one_report(report_id: int) -> dict:
+    def one_report(report_id: int = PathParam(ge=0, le=rv.MAX_ID)) -> dict:
         """One report: text, outlets, and the events it joined."""
         return views.report_detail(store, report_id)
 
@@ -346,7 +348,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     # -------------------------------------------------------------- review (token needed)
 
     @app.post("/api/events/{event_id}/review", tags=["review"])
-    def review_event(event_id: int, author: str = Depends(writer),
+    def review_event(event_id: int = EVENT_ID, author: str = Depends(writer),
                      action: str = Body(..., embed=True, pattern="^(confirm|reject|reopen)$"),
                      note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
         """Confirm, reject or reopen an event."""
@@ -354,7 +356,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return changed(views.event_detail(store, event_id))
 
     @app.patch("/api/events/{event_id}", tags=["review"])
-    def correct_event(event_id: int, author: str = Depends(writer),
+    def correct_event(event_id: int = EVENT_ID, author: str = Depends(writer),
                       changes: dict[str, Any] = Body(..., embed=True),
                       note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
         """Correct fields (type, sub-type, date, place, actors, counts); each is pinned and logged."""
@@ -369,7 +371,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return changed(views.event_detail(store, keep))
 
     @app.post("/api/events/{event_id}/split", tags=["review"])
-    def split_event(event_id: int, author: str = Depends(writer),
+    def split_event(event_id: int = EVENT_ID, author: str = Depends(writer),
                     mention_ids: list[int] = Body(..., embed=True, max_length=1000),
                     note: str | None = Body(None, embed=True, max_length=2000)) -> JSONResponse:
         """Move some reports' accounts out of an event into a new one."""
