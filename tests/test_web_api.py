@@ -166,6 +166,9 @@ def test_api_correction_validates_fields_and_keeps_type_and_subtype_consistent(s
     assert unknown.status_code == 422 and "cannot correct notes" in unknown.json()["error"]["message"]
     bad = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {"sub_event_type": "Skirmish"}})
     assert bad.status_code == 422
+    for not_a_name in ({"sub_event_type": ["Armed clash"]}, {"event_type": {"name": "Battles"}}):
+        wrong = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": not_a_name})
+        assert wrong.status_code == 422 and wrong.json()["error"]["message"].startswith("unknown "), wrong.text
     done = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {
         "sub_event_type": "Air/drone strike", "date": "2022-06-02",
         "location": {"name": "Chuhuiv", "country": "UA", "lat": 49.84, "lon": 36.69},

@@ -176,12 +176,12 @@ def validate_changes(changes_: dict, current: dict) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field, value in changes_.items():
         if field == "sub_event_type":
-            if value not in subs:
+            if not isinstance(value, str) or value not in subs:  # a list or object is not a name (nor hashable)
                 raise ReviewError(f"unknown sub-event type {value!r}")
             out[field] = value
             out["event_type"] = subs[value]
         elif field == "event_type":
-            if value not in set(subs.values()):
+            if not isinstance(value, str) or value not in set(subs.values()):
                 raise ReviewError(f"unknown event type {value!r}")
             out.setdefault(field, value)
         elif field == "date":
