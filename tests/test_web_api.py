@@ -272,3 +272,16 @@ def test_api_ids_beyond_the_database_integer_are_refused_not_500(served):
                      client.post("/api/events/merge", headers=auth, json={"ids": [1, huge]})):
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid", response.text
     assert client.get("/api/events/2147483647").json()["error"] == {"code": "not_found", "message": "no event 2147483647"}
+
+
+def test_api_cache_keys_cannot_be_spelled_by_another_query(store_url, live_server, seed_text):
+    store = Store.open(store_url)
+    _add(store, seed_text, "2022-03-25", "Seed Wire", "seed")
+    _add(store, KHARKIV, "2022-06-04", "Wire", "kharkiv")
+    server = live_server(store, WebSettings(cache_seconds=60))
+    # one unknown parameter named "country=UA&since" (ignored: every event) must not answer for country=UA&since=...
+    poison = httpx.get(server.url + "/api/events?country%3DUA%26since=2022-01-01").json()["items"]
+    assert len(poison) == 2
+    real = httpx.get(server.url + "/api/events", params={"country": "UA", "since": "2022-01-01"}).json()["items"]
+    assert [e["location"]["name"] for e in real] == ["Kharkiv"]
+    store.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -240,7 +241,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return rv.author_of(store, bearer(request))
 
     def cached(request: Request, media_type: str, build) -> Response:
-        key = request.url.path + "?" + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
+        # encoded, so that no name or value holding '&' or '=' spells the key of another query
+        key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))
         body = cache.get(key)
         if body is None:
             body = build()
