@@ -162,3 +162,19 @@ def test_merge_rare_words_weigh_more_than_words_every_nearby_event_shares():
     shares_common = text_similarity({"killed", "shelling"}, events[1], weights)
     assert shares_rare > shares_common
     assert text_similarity({"killed", "market"}, events[0]) == pytest.approx(2 / 3)  # no weights: plain Jaccard
+
+
+def test_merge_a_bombing_beside_a_ground_assault_on_the_same_day_stays_apart():
+    assault = record(sub="Armed clash", kind="Battles", sides=("Islamic State", "Nigeria"),
+                     sentence="Fighters in gun trucks stormed the army base in Jermuk, and the fighting lasted hours.")
+    bombing = record(sub="Suicide bomb", sides=(None, None), sentence="Two suicide bombers blew themselves up at the market.")
+    roadside = record(sub="Attack", kind="Violence against civilians", sides=(None, None),
+                      sentence="A device went off under a van at the market.")
+    roadside["weapons"] = [{"name": "IED", "class": "IED"}]
+    untold = record(sub="Armed clash", kind="Battles", sides=(None, None), sentence="Ten officers died in Jermuk today.")
+    told_as_bombing = record(sub="Suicide bomb", sides=(None, None), sentence="A suicide bomber hit the base gate.")
+    same_toll = dict(told_as_bombing)
+    assert fits(bombing, candidate(assault)) < THRESHOLD
+    assert fits(roadside, candidate(assault)) < THRESHOLD  # an explosive among the weapons tells a bombing
+    assert fits(bombing, candidate(untold)) - fits(bombing, candidate(assault)) > 4.0 - 1e-9
+    assert fits(same_toll, candidate(told_as_bombing, assault)) >= THRESHOLD  # one source told the bombing

@@ -39,6 +39,12 @@ event's record and each of its mentions, the best of these):
   it agrees (a drone against shells; guns, missiles and aircraft are three means, a rocket may be
   told as a missile or as shelling) ``DISTINCT_MEANS`` (-4): the same-day drone strike in the town
   whose market was shelled is another incident;
+- kind of attack: when the mention and every source of the event tell the attack, and one side
+  tells a bombing (a suicide bombing, a roadside bomb: the sub-event type, or an IED, explosives
+  or a landmine among the weapons) while the other tells a ground assault (an armed clash or an
+  attack that names guns or a knife, or tells of storming, a raid, an ambush, fighting or shooting,
+  and no explosive) ``DISTINCT_KIND`` (-4): the suicide bombing at a market and the
+  assault on the base in the same town that morning are two incidents;
 - the words of the evidence sentences (content words, no reporting verbs): +4 x their weighted
   Jaccard similarity with the words of every mention of the event, each word weighted by its
   rarity among the events the mention is compared with (inverse document frequency: a word every
@@ -74,6 +80,7 @@ from ..geo.gazetteer import distance_km, normalize_name
 
 THRESHOLD = 2.5
 DISTINCT_MEANS = -4.0  # a strike by other means than every source of the event tells
+DISTINCT_KIND = -4.0  # a bombing against a ground assault that every source of the event tells
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -95,6 +102,14 @@ _WIDE = ("region", "country")  # places that may hold another
 _MEANS = {"artillery": {"guns"}, "mortar": {"guns"}, "armoured vehicle": {"guns"}, "anti-tank weapon": {"guns"},
           "rocket artillery": {"guns", "missiles"}, "missile": {"missiles"}, "drone": {"air"}, "aircraft": {"air"},
           "helicopter": {"air"}}
+# the kind of attack: a bombing (told by its sub-event type or by an explosive among the weapons)
+# or a ground assault (an armed clash or an attack that names no explosive)
+_BOMBINGS = {"Suicide bomb", "Remote explosive/landmine/IED"}
+_ASSAULTS = {"Armed clash", "Attack"}
+_ASSAULT_WORDS = re.compile(r"\b(?:storm|raid|ambush|assault|overr[au]n|clash|fight|gun(?:men|fire|shots?|trucks?)|"
+                            r"opened fire|exchange of fire|shot|shooting|fired (?:at|on|upon)|repel|repuls|rifle)", re.I)
+_GUNS = {"small arms", "bladed weapon"}
+_EXPLOSIVE = {"IED", "explosives", "landmine"}
 
 
 @dataclass
@@ -233,6 +248,18 @@ def _means(record: dict) -> set[str]:
     return {m for w in record.get("weapons") or [] for m in _MEANS.get(w.get("class") or "", ())}
 
 
+def _kind(record: dict) -> str | None:
+    """"bombing", "assault", or None when the record tells neither (shelling, a capture, a protest)."""
+    explosive = any((w.get("class") or "") in _EXPLOSIVE for w in record.get("weapons") or [])
+    if record["sub_event_type"] in _BOMBINGS or explosive:
+        return "bombing"
+    if record["sub_event_type"] not in _ASSAULTS:
+        return None
+    told = any((w.get("class") or "") in _GUNS for w in record.get("weapons") or []) \
+        or _ASSAULT_WORDS.search(" ".join(e["text"] for e in record.get("evidence", [])))
+    return "assault" if told else None  # "an attack", "officers died": not told how
+
+
 def rarity(candidates: list[Candidate]) -> dict[str, float]:
     """Each word's weight among the events a mention is compared with (inverse document frequency):
     words that many nearby events share ("killed", "shelling", the city's name) tell little."""
@@ -271,6 +298,9 @@ def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidat
     means, event_means = _means(mention), set().union(*(_means(r) for r in [cand.record, *cand.mentions]))
     if means and event_means and not means & event_means:
         s += DISTINCT_MEANS  # a drone strike is not the shelling the event's sources tell
+    kind, event_kinds = _kind(mention), {_kind(r) for r in cand.mentions or [cand.record]}
+    if kind and None not in event_kinds and kind not in event_kinds:
+        s += DISTINCT_KIND  # a suicide bombing is not the assault on the base the event's sources tell
     return s + 4.0 * text_similarity(mention_words, cand, weights)
 
 
