@@ -285,3 +285,19 @@ def test_api_cache_keys_cannot_be_spelled_by_another_query(store_url, live_serve
     real = httpx.get(server.url + "/api/events", params={"country": "UA", "since": "2022-01-01"}).json()["items"]
     assert [e["location"]["name"] for e in real] == ["Kharkiv"]
     store.close()
+
+
+def test_api_correction_to_the_machine_value_pins_and_logs_it_and_a_repeat_changes_nothing(served):
+    store, client = served
+    auth = {"Authorization": f"Bearer {create_token(store, 'erin')}"}
+    kharkiv = _event(client, country="UA")
+    event_id, toll = kharkiv["store_id"], kharkiv["fatalities"]
+    assert toll == {"low": 2, "best": 2, "high": 2}
+    same = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {"fatalities": toll}}).json()
+    assert same["event"]["review_state"] == "corrected" and same["event"]["reviewed_fields"] == ["fatalities"]
+    assert [(c["action"], c["field"], c["old"], c["new"]) for c in same["history"]] == [
+        ("correct", "fatalities", toll, toll)]
+    client.post(f"/api/events/{event_id}/review", headers=auth, json={"action": "confirm"})
+    again = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {"fatalities": {"best": 2}}}).json()
+    assert again["event"]["review_state"] == "confirmed"
+    assert [c["action"] for c in again["history"]] == ["correct", "confirm"]

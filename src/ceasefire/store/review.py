@@ -244,12 +244,17 @@ def correct(store: Store, event_id: int, changes_: dict, author: str, note: str 
         row = _event_row(conn, event_id)
         current = json.loads(row.record)
         new = validate_changes(changes_, current)
+        pinned = {f for (f,) in conn.execute(select(overrides.c.field).where(overrides.c.event_id == event_id))}
+        done = False
         for field, value in new.items():
-            if current.get(field) == value:
-                continue
+            if current.get(field) == value and field in pinned:
+                continue  # a machine value the analyst repeats is pinned (and logged) all the same
             _log(conn, event_id, "correct", author, note, field, current.get(field), value)
             conn.execute(delete(overrides).where(overrides.c.event_id == event_id, overrides.c.field == field))
             conn.execute(insert(overrides).values(event_id=event_id, field=field, value=json.dumps(value)))
+            done = True
+        if not done:  # nothing new: no change to log, and the review state stays as it is
+            return
         if row.review_state != "rejected":
             conn.execute(update(events).where(events.c.id == event_id).values(review_state="corrected"))
         store._rebuild_event(conn, event_id)
