@@ -183,3 +183,17 @@ def test_two_dated_incidents_in_one_note_are_two_events(code):
 def test_sub_event_types(code, text, sub_event):
     events = code(text, "2023-05-13")
     assert events and events[0].sub_event_type == sub_event
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        ("Gunmen killed five herders at a cattle camp in Yei County, Central Equatoria, on Sunday, local officials said.",
+         "Yei County", "SS"),
+        ("Two soldiers were killed when a roadside bomb hit their patrol in Rann, Borno State, in the Muslim-majority north "
+         "of Nigeria, on Sunday.", "Rann", "NG"),
+    ],
+)
+def test_a_named_feature_and_a_compound_adjective_are_placed_right(one, text, place, country):
+    e = one(text)
+    assert (e.location.name, e.location.country) == (place, country)

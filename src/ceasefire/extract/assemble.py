@@ -541,9 +541,19 @@ class _PlaceResolver:
             return self.dateline
         key = (p.name, p.admin, p.feature)
         if key not in self._cache:
-            self._cache[key] = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,
-                                             admin_hint=p.admin, feature_hint=p.feature)
+            found = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,
+                                  admin_hint=p.admin, feature_hint=p.feature)
+            named = _NAMED_FEATURE.match(p.name)
+            if found is None and named:  # "Bor County", "Jani Khel Town": the place under its own name
+                found = resolve_place(self.gazetteer, named.group("name"), context=self.context, nearby=self.nearby,
+                                      admin_hint=p.admin, feature_hint=p.feature or named.group("feat").lower())
+            self._cache[key] = found
         return self._cache[key]
+
+
+# a feature word written as part of a name the gazetteer may not hold in that form
+_NAMED_FEATURE = re.compile(r"(?P<name>.+?)\s+(?P<feat>County|District|Province|Territory|Township|Town|Municipality|"
+                            r"Prefecture|Commune|Locality|Camp|Site)$")
 
 
 def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev,

@@ -57,6 +57,9 @@ _PART_OF_TOWN = re.compile(
 )
 _REGION_AFTER = re.compile(r"[\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*)*\s+(?:region|province|oblast|governorate|state|county)\b")
 # "MNDAA-held Lashio", "Russian-occupied Donetsk"
+# a compound adjective that ends a name tells what a place or group is, not where: "Muslim-majority"
+_DESCRIBES = re.compile(r"-(?:majority|dominated|speaking|populated|inhabited|led|backed|based|linked|aligned|"
+                        r"allied|affiliated|run|style|born|owned)$")
 _HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})")
 # "the mayor of Melitopol", "the streets of Khartoum"
 _PART_OF = re.compile(
@@ -99,6 +102,8 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         if held:
             start, name = start + held.end(), name[held.end():]
         if not name or not name[0].isalpha() or name.split()[0].lower().strip(".") in _STOP:
+            return
+        if _DESCRIBES.search(name):  # "the Muslim-majority south", "a Kurdish-led force": not a place
             return
         if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
             return
