@@ -138,6 +138,12 @@ def test_api_writes_need_a_valid_token(served):
     assert client.post("/api/events/merge", json={"ids": [1, 2]}).status_code == 401
     assert client.get(f"/api/events/{event_id}/history").json() == []
     assert _event(client, country="AZ")["wounded"]["best"] is None
+    renewed = create_token(store, "mallory")  # the revoked token's name goes to a new token; the old one stays dead
+    assert client.patch(f"/api/events/{event_id}", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    fixed = client.patch(f"/api/events/{event_id}", json=body, headers={"Authorization": f"Bearer {renewed}"}).json()
+    assert [(c["author"], c["field"]) for c in fixed["history"]] == [("mallory", "wounded")]
+    with pytest.raises(ceasefire.errors.ReviewError, match="exists already"):
+        create_token(store, "mallory")
 
 
 def test_api_correction_is_logged_and_survives_later_reports(served):

@@ -57,7 +57,8 @@ def create_token(store: Store, name: str) -> str:
         raise ReviewError("a token name must be 1-120 printable characters")
     token = "cf_" + secrets.token_urlsafe(32)
     try:
-        with store.engine.begin() as conn:
+        with store.engine.begin() as conn:  # a revoked token's name may be given to a new token
+            conn.execute(delete(api_tokens).where(api_tokens.c.name == name, api_tokens.c.revoked_at.is_not(None)))
             conn.execute(insert(api_tokens).values(name=name, token_hash=_hash(token), created_at=_now()))
     except IntegrityError:
         raise ReviewError(f"a token named {name!r} exists already; revoke it first or choose another name") from None
