@@ -307,3 +307,14 @@ def test_api_correction_to_the_machine_value_pins_and_logs_it_and_a_repeat_chang
     again = client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {"fatalities": {"best": 2}}}).json()
     assert again["event"]["review_state"] == "confirmed"
     assert [c["action"] for c in again["history"]] == ["correct", "confirm"]
+
+
+def test_api_exports_an_event_whose_place_an_analyst_corrected(served):
+    store, client = served
+    auth = {"Authorization": f"Bearer {create_token(store, 'gina')}"}
+    event_id = _event(client, country="UA")["store_id"]
+    client.patch(f"/api/events/{event_id}", headers=auth, json={"changes": {
+        "location": {"name": "Chuhuiv", "country": "UA", "lat": 49.84, "lon": 36.69}}}).raise_for_status()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export", params={"format": "acled-csv"}).text)))
+    chuhuiv = next(r for r in rows if r["location"] == "Chuhuiv")
+    assert (len(rows), chuhuiv["latitude"], chuhuiv["longitude"], chuhuiv["geo_precision"]) == (3, "49.84", "36.69", "1")

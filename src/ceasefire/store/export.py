@@ -15,6 +15,9 @@ def _as_event(record: dict) -> Event:
     fields = {k: v for k, v in record.items() if k in Event.model_fields}
     fields.setdefault("report_id", "")
     fields["report_id"] = fields.get("report_id") or ""
+    loc = fields.get("location")
+    if loc and loc.get("precision") == "analyst":  # a place an analyst gave (review.py): exact when it has coordinates
+        fields["location"] = {**loc, "precision": "exact" if loc.get("lat") is not None else None}
     return Event.model_validate(fields)
 
 
