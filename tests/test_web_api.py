@@ -318,3 +318,18 @@ def test_api_exports_an_event_whose_place_an_analyst_corrected(served):
     rows = list(csv.DictReader(io.StringIO(client.get("/api/export", params={"format": "acled-csv"}).text)))
     chuhuiv = next(r for r in rows if r["location"] == "Chuhuiv")
     assert (len(rows), chuhuiv["latitude"], chuhuiv["longitude"], chuhuiv["geo_precision"]) == (3, "49.84", "36.69", "1")
+
+
+def test_api_acled_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(store_url, live_server):
+    store = Store.open(store_url)
+    _add(store, KHARKIV, "2022-06-04", '=HYPERLINK("http://evil.example","open")', "kharkiv")
+    server = live_server(store, WebSettings(cache_seconds=0))
+    auth = {"Authorization": f"Bearer {create_token(store, 'frank')}"}
+    (event,) = httpx.get(server.url + "/api/events").json()["items"]
+    httpx.patch(server.url + f"/api/events/{event['store_id']}", headers=auth, json={"changes": {
+        "location": {"name": "@SUM(1+1)", "country": "CL", "lat": -33.45, "lon": -70.66}}}).raise_for_status()
+    (row,) = csv.DictReader(io.StringIO(httpx.get(server.url + "/api/export", params={"format": "acled-csv"}).text))
+    assert row["source"] == '\'=HYPERLINK("http://evil.example","open")'
+    assert row["location"] == "'@SUM(1+1)"
+    assert (row["latitude"], row["longitude"], row["fatalities"]) == ("-33.45", "-70.66", "2")  # numbers stay numbers
+    store.close()

@@ -283,8 +283,26 @@ def event_columns(r: dict) -> dict:
     }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SpreadsheetSafeWriter(csv.DictWriter):
+    """A text cell that a spreadsheet would run as a formula (one that starts with =, +, -, @, a tab or
+    a carriage return: a place, actor, outlet or sentence taken from a report) is written with a
+    leading apostrophe; numbers are written as they are."""
+
+    def _safe(self, row: dict) -> dict:
+        return {k: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for k, v in row.items()}
+
+    def writerow(self, rowdict):
+        return super().writerow(self._safe(rowdict))
+
+    def writerows(self, rowdicts):
+        return super().writerows(self._safe(r) for r in rowdicts)
+
+
 def csv_writer(out: IO[str]) -> csv.DictWriter:
-    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer = _SpreadsheetSafeWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     return writer
 
