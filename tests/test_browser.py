@@ -425,3 +425,14 @@ def _count(count: dict | None) -> str:
     if count["low"] == count["best"] == count["high"] and count["best"] is not None:
         return str(count["best"])
     return "/".join("–" if count[k] is None else str(count[k]) for k in ("low", "best", "high"))
+
+
+def test_browser_api_docs_render_every_operation_offline(page, site):
+    page.goto(f"{site.url}/docs")
+    page.wait_for_selector(".opblock")
+    paths = {p.strip() for p in page.locator(".opblock-summary-path").all_inner_texts()}
+    assert {"/api/events", "/api/events/{event_id}", "/api/events/merge", "/api/export"} <= {
+        p.replace("\u200b", "") for p in paths}
+    assert all(u.startswith(site.url) for u in page.requests), [u for u in page.requests if not u.startswith(site.url)]
+    assert page.errors == []
+    shot(page, "api-docs")
