@@ -333,3 +333,30 @@ def test_api_acled_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(sto
     assert row["location"] == "'@SUM(1+1)"
     assert (row["latitude"], row["longitude"], row["fatalities"]) == ("-33.45", "-70.66", "2")  # numbers stay numbers
     store.close()
+
+
+def test_api_concurrent_corrections_queue_and_each_logs_the_value_before_it(store_url, live_server, seed_text):
+    import threading
+
+    store = Store.open(store_url)
+    _add(store, seed_text, "2022-03-25", "Seed Wire", "seed")
+    server = live_server(store, WebSettings(cache_seconds=0))
+    auth = {"Authorization": f"Bearer {create_token(store, 'henry')}"}
+    (event,) = httpx.get(server.url + "/api/events").json()["items"]
+    url = f"{server.url}/api/events/{event['store_id']}"
+    statuses = []
+
+    def correct(best: int) -> None:
+        statuses.append(httpx.patch(url, headers=auth, timeout=30, json={"changes": {"wounded": {"best": best}}}).status_code)
+
+    threads = [threading.Thread(target=correct, args=(100 + n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 8
+    chain = [(c["old"]["best"], c["new"]["best"]) for c in httpx.get(url + "/history").json()]
+    assert len(chain) == 8 and chain[0][0] is None  # the report gave "at least 14" and no best figure
+    assert [old for old, _new in chain[1:]] == [new for _old, new in chain[:-1]]
+    assert httpx.get(url).json()["event"]["wounded"]["best"] == chain[-1][1]
+    store.close()

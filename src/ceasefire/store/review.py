@@ -207,7 +207,17 @@ def validate_changes(changes_: dict, current: dict) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ actions
 
+def _lock(conn: Connection, *event_ids: int) -> None:
+    """Hold the events' rows until the transaction ends, so that concurrent corrections queue and each
+    reads (and logs as the previous value) what the one before it wrote. A write that changes nothing:
+    PostgreSQL locks the row, and SQLite's driver begins the transaction there and takes the write lock
+    (a plain SELECT would read outside the transaction)."""
+    for event_id in sorted(set(event_ids)):  # one order for everyone: no deadlock between two merges
+        conn.execute(update(events).where(events.c.id == event_id).values(updated_at=events.c.updated_at))
+
+
 def _event_row(conn: Connection, event_id: int):
+    _lock(conn, event_id)
     row = conn.execute(select(events.c.id, events.c.record, events.c.review_state).where(events.c.id == event_id)).first()
     if row is None:
         raise NotFoundError(f"no event {event_id}")
@@ -287,6 +297,7 @@ def merge_events(store: Store, ids: list[int], author: str, note: str | None = N
     keep, others = ids[0], list(dict.fromkeys(i for i in ids[1:] if i != ids[0]))
 
     def run(conn: Connection) -> int:
+        _lock(conn, keep, *others)
         _event_row(conn, keep)
         for other in others:
             old = json.loads(_event_row(conn, other).record)
