@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -303,3 +304,32 @@ def test_engine_resume_with_other_options_is_refused(shards, tmp_path):
     assert main(["extract", "--out", out, "--source", "Wire", shards["jsonl"][0]], io.StringIO(), stderr) == 2
     assert "was coded with other settings (source)" in stderr.getvalue()
 
+
+
+
+def _spoil_records(path: Path) -> None:
+    table = pq.read_table(path)
+    bad = pa.array(['{"date": "bad"}'] * table.num_rows)
+    pq.write_table(table.set_column(table.schema.get_field_index("record"), "record", bad), path)
+
+
+def test_load_names_the_file_of_a_damaged_dataset(tmp_path):
+    import shutil
+
+    shard = _write_jsonl(tmp_path / "in.jsonl", [json.dumps(r) for r in _rows(INCIDENTS)[:3]])
+    out = tmp_path / "out"
+    extract_to_dataset([str(shard)], str(out))
+    events_file = sorted((out / "events").rglob("part-*.parquet"))[0].relative_to(out)
+    reports_file = next((out / "reports").glob("part-*.parquet")).relative_to(out)
+    # the file named, then what is wrong with it (a regular expression)
+    damage = [(events_file, lambda p: p.write_bytes(b"not parquet"), ": cannot read: Could not open Parquet"),
+              (events_file, _spoil_records, r", row \d+: not a valid event record: report_id: Field required"),
+              (reports_file, Path.unlink, r": missing \(the manifest marks its part done\)")]
+    for n, (name, spoil, message) in enumerate(damage):
+        copy = tmp_path / f"copy-{n}"
+        shutil.copytree(out, copy)
+        spoil(copy / name)
+        with Store.open(f"sqlite:///{tmp_path / f'copy-{n}.db'}") as store:
+            with pytest.raises(ceasefire.errors.StoreError) as raised:
+                load(str(copy), store)
+        assert re.search(re.escape(str(copy / name)) + message, str(raised.value)), str(raised.value)

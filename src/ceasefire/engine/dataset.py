@@ -212,14 +212,40 @@ def read_dataset(out: str, *, partial: bool = False) -> Iterator[CodedReport]:
             continue
         events: dict[int, list[tuple[int, Event]]] = {}
         for date in entry["dates"]:
-            with fs.open(events_path(root, date, entry["id"]), "rb") as handle:
-                table = pq.read_table(handle, columns=["row", "event_index", "record"])
+            path = events_path(root, date, entry["id"])
+            table = _read_table(fs, pq, path, ["row", "event_index", "record"])
             for row, index, record in zip(*(table.column(c).to_pylist() for c in ("row", "event_index", "record")),
                                           strict=True):
-                events.setdefault(row, []).append((index, Event.model_validate(json.loads(record))))
-        with fs.open(reports_path(root, entry["id"]), "rb") as handle:
-            table = pq.read_table(handle)
-        for r in sorted(table.to_pylist(), key=lambda r: r["row"]):
-            report = Report(id=r["report_id"], text=r["text"], published=r["published"], source=r["source"], url=r["url"])
+                try:
+                    events.setdefault(row, []).append((index, Event.model_validate(json.loads(record))))
+                except ValueError as exc:
+                    raise ValueError(f"{path}, row {row}: not a valid event record: {_first_line(exc)}") from None
+        path = reports_path(root, entry["id"])
+        for r in sorted(_read_table(fs, pq, path).to_pylist(), key=lambda r: r["row"]):
+            try:
+                report = Report(id=r["report_id"], text=r["text"], published=r["published"], source=r["source"],
+                                url=r["url"])
+                reference = json.loads(r["reference"]) if r["reference"] else None
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"{path}, row {r.get('row')}: not a valid report: {_first_line(exc)}") from None
             found = [ev for _index, ev in sorted(events.get(r["row"], []), key=lambda pair: pair[0])]
-            yield CodedReport(report, found, json.loads(r["reference"]) if r["reference"] else None)
+            yield CodedReport(report, found, reference)
+
+
+def _read_table(fs, pq, path: str, columns: list[str] | None = None):
+    """A part's file as a table; an error names the file (pyarrow, reading a handle, names none)."""
+    try:
+        with fs.open(path, "rb") as handle:
+            return pq.read_table(handle, columns=columns)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: missing (the manifest marks its part done)") from None
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot read: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    if callable(getattr(exc, "errors", None)):  # pydantic: the first problem, not a page of them
+        first = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc']) or 'record'}: {first['msg']}"
+    lines = str(exc).splitlines()
+    return "; ".join(lines[:2]) if lines else type(exc).__name__
