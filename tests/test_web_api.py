@@ -360,3 +360,11 @@ def test_api_concurrent_corrections_queue_and_each_logs_the_value_before_it(stor
     assert [old for old, _new in chain[1:]] == [new for _old, new in chain[:-1]]
     assert httpx.get(url).json()["event"]["wounded"]["best"] == chain[-1][1]
     store.close()
+
+
+def test_api_places_match_the_words_given_and_nothing_else(served):
+    _store, client = served
+    assert [p["name"] for p in client.get("/api/places", params={"q": "ERM"}).json()] == ["Jermuk"]
+    assert [p["name"] for p in client.get("/api/places", params={"country": "ua"}).json()] == ["Kharkiv"]
+    for wildcard in ("%", "_", "J%k", "\\"):  # SQL LIKE's wildcards are letters here
+        assert client.get("/api/places", params={"q": wildcard}).json() == [], wildcard

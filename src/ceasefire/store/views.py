@@ -109,7 +109,8 @@ def list_places(store: Store, q: str | None = None, country: str | None = None, 
              .select_from(places.outerjoin(events, events.c.place_id == places.c.id))
              .group_by(places.c.id).order_by(func.count(events.c.id).desc(), places.c.name).limit(limit))
     if q:
-        query = query.where(func.lower(places.c.name).like(f"%{q.lower()}%"))
+        words = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")  # q's own % and _ are letters
+        query = query.where(func.lower(places.c.name).like(f"%{words}%", escape="\\"))
     if country:
         query = query.where(places.c.country == country.upper())
     with store.engine.connect() as conn:
