@@ -368,3 +368,16 @@ def test_api_places_match_the_words_given_and_nothing_else(served):
     assert [p["name"] for p in client.get("/api/places", params={"country": "ua"}).json()] == ["Kharkiv"]
     for wildcard in ("%", "_", "J%k", "\\"):  # SQL LIKE's wildcards are letters here
         assert client.get("/api/places", params={"q": wildcard}).json() == [], wildcard
+
+
+def test_store_version_moves_with_every_write_transaction(store_url, seed_text):
+    from ceasefire.store.review import review
+
+    store = Store.open(store_url)
+    start = store.version()
+    _add(store, KHARKIV, "2022-06-04", "Wire", "kharkiv")
+    after_report = store.version()
+    (event,) = store.query_events()
+    review(store, event["store_id"], "confirm", "ana")
+    assert start < after_report < store.version()
+    store.close()

@@ -27,7 +27,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..models import Event, Report
 from . import merge, review
-from .tables import actors, claims, events, mentions, pending_references, places, report_copies, reports, sources
+from .tables import (
+    actors,
+    claims,
+    events,
+    mentions,
+    pending_references,
+    places,
+    report_copies,
+    reports,
+    sources,
+    store_state,
+)
 
 DEFAULT_URL = "sqlite:///ceasefire.db"
 CLAIM_FIELDS = ("sub_event_type", "date", "location", "actor1", "actor2", "fatalities", "wounded", "claimed_by", "denied_by")
@@ -183,6 +194,7 @@ class Store:
         existing = conn.execute(
             select(reports.c.id).where(reports.c.content_hash.in_(hashes) | reports.c.body_hash.in_(hashes)).limit(1)
         ).first()
+        self.bump(conn)  # before any write: writers queue here, and readers' caches see the change
         source_id = self._source_id(conn, report.source)
         if existing is not None:
             have = conn.execute(select(report_copies.c.id).where(
@@ -257,6 +269,17 @@ class Store:
             if found is not None and found >= merge.THRESHOLD:
                 self._attach_reference(conn, event_id, report_id, source, reference)
                 conn.execute(pending_references.delete().where(pending_references.c.id == pending_id))
+
+    @staticmethod
+    def bump(conn: Connection) -> None:
+        """Raise the store's version in this write transaction. Call it before the transaction's
+        first write: on PostgreSQL the row lock makes concurrent writers queue in one order."""
+        conn.execute(update(store_state).where(store_state.c.id == 1).values(version=store_state.c.version + 1))
+
+    def version(self) -> int:
+        """The store's version: it changes whenever its content does (one primary-key lookup)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
 
     def _source_id(self, conn: Connection, name: str | None) -> int | None:
         if not name:

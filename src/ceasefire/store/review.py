@@ -235,6 +235,7 @@ def _log(conn: Connection, event_id: int, action: str, author: str, note: str | 
 def _write(store: Store, what: str, fn):
     try:
         with store.engine.begin() as conn:
+            store.bump(conn)
             return fn(conn)
     except SQLAlchemyError as exc:
         raise StoreError(f"{what} failed: {str(exc).splitlines()[0]}") from None

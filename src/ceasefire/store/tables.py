@@ -10,6 +10,8 @@
     changes        the review history: every analyst action with its author, time and previous value (0003)
     overrides      fields an analyst corrected, pinned against later machine reconciliation (0003)
     api_tokens     hashes of the tokens that may write through the HTTP API (0003)
+    store_state    one row: a version every write transaction bumps first, so readers (the API's
+                   cache) see any change, and writers queue in one order on PostgreSQL (0005)
     pending_references  statements that refer to an incident not stored yet, kept until an event they fit
                    is created (0004)
 """
@@ -161,4 +163,10 @@ pending_references = Table(
     Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("date", Date, nullable=False, index=True),  # the day the statement refers to (or its publication)
     Column("record", Text, nullable=False),  # the reference record (place, date, claims, words' evidence) as JSON
+)
+
+store_state = Table(
+    "store_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
 )
