@@ -23,6 +23,7 @@ from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -237,8 +238,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         if settings.read == "token":
             rv.author_of(store, bearer(request))
 
-    def writer(request: Request) -> str:
-        return rv.author_of(store, bearer(request))
+    write_token = HTTPBearer(auto_error=False, scheme_name="token",
+                             description="a token from `ceasefire tokens create NAME`")
+
+    def writer(credentials: HTTPAuthorizationCredentials | None = Depends(write_token)) -> str:
+        return rv.author_of(store, credentials.credentials if credentials else None)
 
     def cached(request: Request, media_type: str, build) -> Response:
         # encoded, so that no name or value holding '&' or '=' spells the key of another query
