@@ -39,8 +39,8 @@ class CodingSetup(WorkerPlugin):
 
         warm(self.options)
         # The lexicon, the place index and Dask's own objects live as long as the worker: moved out of
-        # the collector's sight, they are not traversed again at every full collection (measured: the
-        # worker codes about a tenth faster).
+        # the collector's sight, they are not traversed again at every full collection (the effect on
+        # throughput was within the benchmark's run-to-run noise).
         gc.collect()
         gc.freeze()
 

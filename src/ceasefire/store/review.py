@@ -19,16 +19,14 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import AuthError, NotFoundError, ReviewError, StoreError
+from ..extract.lexicon import default_lexicon
 from .tables import api_tokens, changes, claims, events, mentions, overrides
 
 if TYPE_CHECKING:
@@ -94,13 +92,6 @@ def author_of(store: Store, token: str | None) -> str:
 
 
 # ------------------------------------------------------------------ validating a correction
-
-@lru_cache(maxsize=1)
-def sub_event_types() -> dict[str, str]:
-    """Sub-event type -> event type, from the shipped taxonomy."""
-    raw = yaml.safe_load(resources.files("ceasefire").joinpath("data/taxonomy.yaml").read_text(encoding="utf-8"))
-    return {sub: etype for etype, subs in raw["event_types"].items() for sub in subs}
-
 
 def _text(value: Any, what: str, limit: int = MAX_NAME) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
@@ -173,7 +164,7 @@ def validate_changes(changes_: dict, current: dict) -> dict[str, Any]:
     unknown = set(changes_) - set(CORRECTABLE)
     if unknown:
         raise ReviewError(f"cannot correct {', '.join(sorted(unknown))}; correctable fields: {', '.join(CORRECTABLE)}")
-    subs = sub_event_types()
+    subs = default_lexicon().sub_event_types
     out: dict[str, Any] = {}
     for field, value in changes_.items():
         if field == "sub_event_type":

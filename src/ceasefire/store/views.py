@@ -2,6 +2,7 @@
 reports, places, timeline counts and what the store holds.
 
     detail = event_detail(store, 12)       # {"event", "reports", "claims", "history"}
+    features = map_features(store, EventFilter(country="AZ"), limit=20_000)
     series = timeline(store, EventFilter(country="AZ"), interval="week", by="side")
 """
 
@@ -14,9 +15,10 @@ from collections import defaultdict
 from sqlalchemy import and_, case, func, select
 
 from ..errors import NotFoundError
+from ..extract.lexicon import default_lexicon
 from .repository import EventFilter, Store
-from .review import history, sub_event_types
-from .tables import claims, events, mentions, places, report_copies, reports, sources
+from .review import history
+from .tables import actors, claims, events, mentions, places, report_copies, reports, sources
 
 INTERVALS = ("day", "week")
 GROUPINGS = {"none": None, "side": events.c.actor1_side, "admin1": events.c.admin1, "country": events.c.country}
@@ -63,15 +65,26 @@ def event_detail(store: Store, event_id: int) -> dict:
     }
 
 
-def generation(store: Store) -> int:
-    """A value that changes whenever the store's content does: the version every write
-    transaction bumps (``Store.bump``), on either database and whatever the order of commits."""
-    return store.version()
-
-
 def has_event(store: Store, event_id: int) -> bool:
     with store.engine.connect() as conn:
         return conn.execute(select(events.c.id).where(events.c.id == event_id)).first() is not None
+
+
+def map_features(store: Store, flt: EventFilter, limit: int) -> list[dict]:
+    """Placed events as GeoJSON features with the few properties a map needs (no records parsed)."""
+    a1, a2 = actors.alias("a1"), actors.alias("a2")
+    c = events.c
+    query = (select(c.id, c.date, c.event_type, c.sub_event_type, c.location, c.lat, c.lon, c.fatalities_best,
+                    c.number_of_sources, c.review_state, a1.c.name.label("actor1"), a2.c.name.label("actor2"))
+             .select_from(events.outerjoin(a1, c.actor1_id == a1.c.id).outerjoin(a2, c.actor2_id == a2.c.id))
+             .where(c.lat.is_not(None), *flt.conditions()).order_by(c.date.desc(), c.id).limit(limit))
+    with store.engine.connect() as conn:
+        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                 "properties": {"store_id": r.id, "date": r.date.isoformat(), "event_type": r.event_type,
+                                "sub_event_type": r.sub_event_type, "location": r.location,
+                                "fatalities": r.fatalities_best, "actor1": r.actor1, "actor2": r.actor2,
+                                "number_of_sources": r.number_of_sources, "review_state": r.review_state}}
+                for r in conn.execute(query)]
 
 
 def list_reports(store: Store, limit: int = 50, offset: int = 0) -> list[dict]:
@@ -156,7 +169,7 @@ def store_meta(store: Store) -> dict:
         sides = [s for (s,) in conn.execute(select(events.c.actor1_side).where(events.c.actor1_side.is_not(None))
                                             .distinct().order_by(events.c.actor1_side))]
     types: dict[str, list[str]] = defaultdict(list)
-    for sub, etype in sub_event_types().items():
+    for sub, etype in default_lexicon().sub_event_types.items():
         types[etype].append(sub)
     return {"events": n, "first_date": first and first.isoformat(), "last_date": last and last.isoformat(),
             "countries": countries, "sides": sides, "event_types": dict(types)}

@@ -25,7 +25,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -33,7 +32,6 @@ from ..errors import AuthError, CeasefireError, NotFoundError, ReviewError, Stor
 from ..store import EventFilter, Store, views
 from ..store import review as rv
 from ..store.export import iter_export
-from ..store.tables import actors, events
 from .limits import BodyLimit, SecurityHeaders
 
 STATIC = Path(str(resources.files("ceasefire.web").joinpath("static")))
@@ -61,18 +59,18 @@ class ResponseCache:
         self.store, self.ttl, self.size = store, ttl, size
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self._generation: tuple | None = None
+        self._version: int | None = None
         self._checked = 0.0
 
     def _fresh(self) -> None:
         now = time.monotonic()
         if now - self._checked < self.ttl:
             return
-        generation = views.generation(self.store)
+        version = self.store.version()
         with self._lock:
             self._checked = now
-            if generation != self._generation:
-                self._generation = generation
+            if version != self._version:
+                self._version = version
                 self._items.clear()
 
     def get(self, key: str) -> bytes | None:
@@ -230,16 +228,13 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization", "Content-Type"])
 
-    def bearer(request: Request) -> str | None:
-        header = request.headers.get("authorization", "")
-        return header[7:].strip() if header[:7].lower() == "bearer " else None
-
-    async def reader(request: Request) -> None:
-        if settings.read == "token":
-            rv.author_of(store, bearer(request))
-
     write_token = HTTPBearer(auto_error=False, scheme_name="token",
                              description="a token from `ceasefire tokens create NAME`")
+
+    async def reader(request: Request) -> None:  # called by hand: public reads show no lock in the docs
+        if settings.read == "token":
+            credentials = await write_token(request)
+            rv.author_of(store, credentials.credentials if credentials else None)
 
     def writer(credentials: HTTPAuthorizationCredentials | None = Depends(write_token)) -> str:
         return rv.author_of(store, credentials.credentials if credentials else None)
@@ -292,7 +287,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         limit = _integer(request.query_params, "limit", 20_000, 1, MAX_MAP)
 
         def build() -> bytes:
-            return json.dumps({"type": "FeatureCollection", "features": _features(store, flt, limit)},
+            return json.dumps({"type": "FeatureCollection", "features": views.map_features(store, flt, limit)},
                               separators=(",", ":")).encode()
         return cached(request, "application/geo+json", build)
 
@@ -346,10 +341,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         flt = parse_filter(request.query_params)
         fmt = {"acled-csv": "csv"}.get(format, format)
         media = {"csv": "text/csv", "geojson": "application/geo+json", "jsonl": "application/x-ndjson"}[fmt]
-        ext = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[fmt]
         chunks: Iterator[str] = iter_export(store.query_events(flt), fmt, default_lexicon().actor_kinds)
         return StreamingResponse(_batched(chunks), media_type=media,
-                                 headers={"Content-Disposition": f'attachment; filename="ceasefire-events.{ext}"'})
+                                 headers={"Content-Disposition": f'attachment; filename="ceasefire-events.{fmt}"'})
 
     # -------------------------------------------------------------- review (token needed)
 
@@ -421,19 +415,3 @@ def _batched(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[bytes]:
             block, held = [], 0
     if block:
         yield "".join(block).encode()
-
-
-def _features(store: Store, flt: EventFilter, limit: int) -> list[dict]:
-    a1, a2 = actors.alias("a1"), actors.alias("a2")
-    c = events.c
-    query = (select(c.id, c.date, c.event_type, c.sub_event_type, c.location, c.lat, c.lon, c.fatalities_best,
-                    c.number_of_sources, c.review_state, a1.c.name.label("actor1"), a2.c.name.label("actor2"))
-             .select_from(events.outerjoin(a1, c.actor1_id == a1.c.id).outerjoin(a2, c.actor2_id == a2.c.id))
-             .where(c.lat.is_not(None), *flt.conditions()).order_by(c.date.desc(), c.id).limit(limit))
-    with store.engine.connect() as conn:
-        return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-                 "properties": {"store_id": r.id, "date": r.date.isoformat(), "event_type": r.event_type,
-                                "sub_event_type": r.sub_event_type, "location": r.location,
-                                "fatalities": r.fatalities_best, "actor1": r.actor1, "actor2": r.actor2,
-                                "number_of_sources": r.number_of_sources, "review_state": r.review_state}}
-                for r in conn.execute(query)]
