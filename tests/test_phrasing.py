@@ -197,3 +197,73 @@ def test_sub_event_types(code, text, sub_event):
 def test_a_named_feature_and_a_compound_adjective_are_placed_right(one, text, place, country):
     e = one(text)
     assert (e.location.name, e.location.country) == (place, country)
+
+
+@pytest.mark.parametrize(
+    "text, sub_event, killed",
+    [
+        # armed groups' and militaries' claims
+        ("A martyrdom-seeking brother detonated his explosive belt among a gathering of apostate militiamen "
+         "at their base in Baidoa, killing 11 of them.", "Suicide bomb", 11),
+        ("Our brother Abu Khattab al-Ansari carried out a martyrdom operation with a car bomb against a "
+         "checkpoint of the Nigerian army near Monguno.", "Suicide bomb", None),
+        ("An istishhadi of the Caliphate soldiers blew up his vest amid Iraqi army troops in Tarmiyah.", "Suicide bomb", None),
+        ("Five PKK terrorists were neutralized in the Hakurk region of northern Iraq, the ministry said.", "Armed clash", 5),
+        ("Turkish security forces neutralised two YPG terrorists who opened fire on a base near Tal Abyad.", "Armed clash", 2),
+        ("Amba fighters attacked a military checkpoint at Batibo on Monday. Four soldiers neutralised.", "Armed clash", 4),
+        ("Our mujahideen struck an enemy convoy on the road between Mandera and Elwak, destroying two vehicles.",
+         "Armed clash", None),
+        ("The missile force executed an operation this morning using a ballistic missile against a gathering of "
+         "mercenaries in Harib, inflicting heavy losses.", "Shelling/artillery/missile attack", None),
+        # what fell or hit, with nobody hurt
+        ("Several projectiles fell near the berm east of Mahbes on Saturday night, causing no casualties.",
+         "Shelling/artillery/missile attack", 0),
+        ("Two mortar bombs landed in a field outside Bardarash on Friday evening. No one was killed.",
+         "Shelling/artillery/missile attack", 0),
+        ("Bullets struck the roof of the school in Aygepar overnight, the mayor said. Nobody was hurt.", "Armed clash", 0),
+        # explosions told as news in themselves
+        ("Huge explosion just now near Qissa Khwani bazaar in Peshawar, ambulances rushing in.",
+         "Remote explosive/landmine/IED", None),
+        ("Powerful blast rocks Mizan Chowk in Quetta, many dead and injured taken to the civil hospital.",
+         "Remote explosive/landmine/IED", 3),
+        # abductions told as people marched or whisked away
+        ("Gunmen stormed Kauran Wali village on Friday night and marched 25 residents, mostly women, into the bush.",
+         "Abduction/forced disappearance", None),
+        ("Villagers in Kankara said bandits whisked away 14 farmers from their fields on Sunday.",
+         "Abduction/forced disappearance", None),
+    ],
+)
+def test_claims_posts_and_terse_reports_are_events(one, text, sub_event, killed):
+    e = one(text, "2024-06-10")
+    assert e.sub_event_type == sub_event
+    assert (e.fatalities.best if e.fatalities else None) == killed
+
+
+@pytest.mark.parametrize(
+    "text, sub_event",
+    [
+        ("Tear gas and live bullets on Azadi Square right now, people are running. #WomanLifeFreedom",
+         "Excessive force against protesters"),
+        ("Police teargassing the crowd on Kenyatta Avenue as we speak. #OccupyParliament", "Protest with intervention"),
+        ("Riot police beat peaceful marchers with batons outside the university in Dhaka tonight.",
+         "Protest with intervention"),
+        ("Police kettled the peaceful crowd on Liberty Avenue and sprayed pepper spray in our faces, nobody was armed.",
+         "Protest with intervention"),
+    ],
+)
+def test_social_posts_about_protests_met_with_force(one, text, sub_event):
+    e = one(text, "2024-06-10")
+    assert (e.event_type, e.sub_event_type) == ("Protests", sub_event)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Air defence units neutralised two drones over the Belgorod region overnight.",
+        "Three drones were neutralized over the Bryansk region, the ministry said.",
+    ],
+)
+def test_neutralised_drones_are_not_deaths(one, text):
+    e = one(text, "2024-06-10")
+    assert e.sub_event_type == "Disrupted weapons use"
+    assert e.fatalities is None

@@ -61,6 +61,7 @@ class _Grammar:
         )
         self.verb_kind = {w.lower(): k for k, ws in n["verbs"].items() for w in ws}
         self.verb = re.compile(rf"(?<![\w\-])(?:{verb_alt})(?![\w\-])", re.IGNORECASE)
+        self.person_only = {w.lower() for w in n.get("person_only", [])}
         self.pending = re.compile("|".join(n["pending"]), re.IGNORECASE)
         self.none = [(re.compile(item["pattern"], re.IGNORECASE), tuple(item["sets"])) for item in n["none"]]
         self.toll = re.compile(r"\b(?:toll|tally)\b", re.IGNORECASE)
@@ -187,8 +188,8 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
         for vi, ni, who in chosen:
             v, num = verbs[vi], numbers[ni]
             kind = g.verb_kind.get(v.group().lower(), "killed")
-            if kind in ("captured", "missing") and not who:
-                continue
+            if not who and (kind in ("captured", "missing") or v.group().lower() in g.person_only):
+                continue  # "two drones were neutralised" counts nobody
             count = g.count(num)
             if count is None:
                 continue
@@ -258,10 +259,11 @@ def _first(regex: re.Pattern[str], text: str, a: int, b: int, max_gap: int | Non
 
 
 def _after_ok(text: str, a: int, e: int, between: list[str]) -> bool:
-    """A bare number after a casualty word counts when it ends the clause ("Fatalities: 2")."""
+    """A bare number after a casualty word counts when it ends the clause ("Fatalities: 2",
+    "killing 11 of them")."""
     rest = text[a:e].lstrip()
     return (":" in between or not between) and (
-        not rest or rest[0] in ".,;()" or rest.startswith(("and ", "according to", "in total", "so far")))
+        not rest or rest[0] in ".,;()" or rest.startswith(("and ", "according to", "in total", "so far", "of them")))
 
 
 def _who_phrase_end(text: str, end: int, limit: int) -> int:
