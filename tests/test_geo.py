@@ -163,3 +163,24 @@ def test_geo_user_places_file_is_used(tmp_path, monkeypatch):
                          "2023-05-04")
     (event,) = extract_report(report, options=Options(gazetteer_path=str(path)))
     assert (event.location.name, event.location.lat, event.location.precision) == ("Height 412", 40.1, "exact")
+
+
+def test_geo_a_village_the_gazetteer_lacks_is_placed_at_the_district_named_with_it(one):
+    e = one("Today a military jet bombed the market of Kin Taung village in Buthidaung township, killing 11 civilians.",
+            "2025-03-01")
+    loc = e.location
+    assert (loc.name, loc.country, loc.admin1, loc.precision) == ("Kin Taung", "MM", "Rakhine", "district")
+    assert loc.lat == pytest.approx(20.87, abs=0.1) and loc.lon == pytest.approx(92.53, abs=0.1)  # Buthidaung
+    assert {"Kin Taung", "Buthidaung"} <= {ev.text for ev in e.evidence if ev.field == "location"}
+
+
+def test_geo_a_namesake_in_another_country_yields_to_the_district_named_beside_it(one):
+    e = one("Militants stormed a police post in Jani Khel in the northwestern district of Bannu late on Tuesday, "
+            "killing three officers. Tehreek-e-Taliban Pakistan claimed responsibility.", "2025-02-12")
+    assert (e.location.name, e.location.country, e.location.precision) == ("Jani Khel", "PK", "district")
+
+
+def test_geo_a_namesake_in_the_province_the_report_names_is_preferred(one):
+    e = one("Eight policemen were killed when Maoists blew up their vehicle with an IED near Bijapur in "
+            "Chhattisgarh this afternoon.", "2025-01-06")
+    assert (e.location.name, e.location.admin1) == ("Bijapur", "Chhattisgarh")

@@ -178,3 +178,31 @@ def test_merge_a_bombing_beside_a_ground_assault_on_the_same_day_stays_apart():
     assert fits(roadside, candidate(assault)) < THRESHOLD  # an explosive among the weapons tells a bombing
     assert fits(bombing, candidate(untold)) - fits(bombing, candidate(assault)) > 4.0 - 1e-9
     assert fits(same_toll, candidate(told_as_bombing, assault)) >= THRESHOLD  # one source told the bombing
+
+
+def test_merge_a_place_the_gazetteer_does_not_know_is_no_reason_to_split():
+    told = record(location=DARFUR, sentence="Gunmen attacked the market of Kabkabiya in Darfur.")
+    unknown = record(location={"name": "Kabkabiya souk", "country": None, "lat": None, "lon": None, "precision": None},
+                     sentence="Gunmen attacked the market of Kabkabiya, killing traders.")
+    assert fits(unknown, candidate(told)) >= THRESHOLD
+    elsewhere = record(location=dict(KORDOFAN, country="SS"), sentence="Gunmen attacked the market of Kabkabiya.")
+    assert fits(elsewhere, candidate(told)) is None  # a place known to be in another country still is
+
+
+def test_merge_a_mortar_strike_is_not_the_car_bomb_in_the_same_town():
+    car_bomb = record(sub="Remote explosive/landmine/IED", sides=(None, None),
+                      sentence="A car bomb went off at the checkpoint at the entrance of Jermuk.")
+    car_bomb["weapons"] = [{"name": "car bomb", "class": "IED"}]
+    mortar = record(sentence="Mortar shells were fired at the airport base in Jermuk.", sides=(None, None))
+    mortar["weapons"] = [{"name": "mortar", "class": "mortar"}]
+    assert fits(mortar, candidate(car_bomb)) < THRESHOLD
+    shells = record(sentence="Explosive shells hit the airport base in Jermuk.", sides=(None, None))
+    shells["weapons"] = [{"name": "explosives", "class": "explosives"}]  # "explosive" tells no means
+    assert fits(shells, candidate(mortar)) >= THRESHOLD
+
+
+def test_merge_a_grenade_attack_is_not_the_gunfight_in_the_same_town():
+    grenade = record(sub="Grenade", sides=(None, None), sentence="A grenade was hurled at the Sunday market in Jermuk.")
+    gunfight = record(sub="Armed clash", kind="Battles", sides=(None, None),
+                      sentence="A militant was killed in a gunfight with police in the old city of Jermuk.")
+    assert fits(gunfight, candidate(grenade)) < THRESHOLD

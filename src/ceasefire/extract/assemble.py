@@ -507,6 +507,7 @@ class _PlaceResolver:
             if m.entry.country:
                 votes[m.entry.country] += 1
         self.context = [c for c, _ in votes.most_common()]
+        self.named = frozenset(normalize_name(p.name) for p in doc.places)
         self.dateline: Resolution | None = None
         self.nearby = tuple(dict.fromkeys(
             t for c in self.context for side in [lex.side_of_country.get(c)] if side for t in side.theatres
@@ -542,7 +543,7 @@ class _PlaceResolver:
         key = (p.name, p.admin, p.feature)
         if key not in self._cache:
             found = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,
-                                  admin_hint=p.admin, feature_hint=p.feature)
+                                  admin_hint=p.admin, feature_hint=p.feature, named=self.named)
             named = _NAMED_FEATURE.match(p.name)
             if found is None and named:  # "Bor County", "Jani Khel Town": the place under its own name
                 found = resolve_place(self.gazetteer, named.group("name"), context=self.context, nearby=self.nearby,
@@ -591,6 +592,17 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     ev("location", chosen.start, chosen.end)
     res = places.resolve(chosen)
     precision = specificity(chosen) or "town"
+    near = _container(doc, candidates, chosen, places) if precision != "country" else None
+    if near is not None and (res is None or _misplaced(res, *near)):
+        # a village the gazetteer lacks (or holds only as a namesake in another country) "in Bannu district":
+        # keep its name, placed at the district or town named with it, no more precise than a district
+        hit, found = near
+        entry = found.entry
+        ev("location", hit.start, hit.end)
+        kind = _PRECISION.get(hit.feature or "") or entry.precision
+        approx = "region" if kind in ("region", "country") or entry.feature == "COUNTRY" else "district"
+        return Location(name=chosen.name, admin1=entry.admin1, admin2=entry.admin2 or (entry.name if approx == "district" else None),
+                        country=entry.country, lat=entry.lat, lon=entry.lon, precision=approx)
     country = admin1 = admin2 = None
     lat = lon = None
     if res is not None:
@@ -616,6 +628,46 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         # not in the gazetteer: keep the name as written, claim no more than the country
         precision = "country" if country else None
     return Location(name=chosen.name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
+
+
+def _container(doc: Analysis, candidates: list[PlaceHit], chosen: PlaceHit,
+               places: _PlaceResolver) -> tuple[PlaceHit, Resolution] | None:
+    """A known place the report names around an event's place: "Kin Taung village in Buthidaung
+    township", "a checkpost in Jani Khel, Bannu district". Among the event's other places (then the
+    report's, never its dateline) that the gazetteer knows as a town or a region: a district or a
+    region named by its feature word first, then the nearest in the text."""
+    def known(pool: list[PlaceHit]) -> list[tuple[PlaceHit, Resolution]]:
+        out = []
+        for p in pool:
+            if p is chosen or p.how == "dateline" or normalize_name(p.name) == normalize_name(chosen.name):
+                continue
+            res = places.resolve(p)
+            if res is not None and res.entry.lat is not None and res.entry.feature != "COUNTRY":
+                out.append((p, res))
+        return out
+
+    found = known(candidates) or known([p for p in doc.places if p not in candidates])
+    if not found:
+        return None
+
+    def rank(item: tuple[PlaceHit, Resolution]):
+        p, _ = item
+        return (_PRECISION.get(p.feature or "") not in ("district", "region"), abs(p.start - chosen.start))
+
+    return min(found, key=rank)
+
+
+def _misplaced(res: Resolution, hit: PlaceHit, near: Resolution) -> bool:
+    """Whether a small place the gazetteer found is a namesake far from the known place the report
+    names beside it: in another country than the district or region it is said to be in, or more
+    than 60 km from that town ("Al-Rawdah ... in the city of Taiz", not the Al-Rawdah in Shabwah)."""
+    entry, other = res.entry, near.entry
+    if entry.population >= 5_000 or entry.source.startswith("places:") or entry.lat is None:
+        return False
+    wide = _PRECISION.get(hit.feature or "") in ("region",) or other.precision not in ("town", "exact")
+    if entry.country != other.country:
+        return _PRECISION.get(hit.feature or "") in ("district", "region")
+    return not wide and distance_km(entry.lat, entry.lon, other.lat, other.lon) > 60
 
 
 def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:

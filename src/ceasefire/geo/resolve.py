@@ -51,11 +51,14 @@ def resolve_place(
     nearby: tuple[str, ...] = (),
     admin_hint: str | None = None,
     feature_hint: str | None = None,
+    named: frozenset[str] = frozenset(),
 ) -> Resolution | None:
     """The best entry for ``name`` given the report's countries (most telling first), or None.
 
     ``nearby`` are countries where the report's sides also fight (their theatres): allowed, with
-    less weight than the countries the report names.
+    less weight than the countries the report names. ``named``: the (normalised) names of the other
+    places the report names; a namesake in a province the report names is preferred ("Bijapur" in a
+    report that names Chhattisgarh is not the Bijapur of Karnataka).
     """
     found, fuzzy = candidates(gaz, name)
     if not found:
@@ -66,6 +69,8 @@ def resolve_place(
     scored = []
     for c in found:
         s = 0.0
+        in_named = bool(named and c.admin1 and normalize_name(c.admin1) in named
+                        and normalize_name(c.admin1) != normalize_name(name))
         if context:
             if c.country in context:
                 s += max(1.5, 3.0 - 0.5 * context.index(c.country))
@@ -78,9 +83,11 @@ def resolve_place(
             else:
                 continue
         elif not (c.population >= 100_000 or (unique and c.population >= 5_000) or c.source.startswith("places:")
-                  or c.feature == "COUNTRY"):
+                  or c.feature == "COUNTRY" or (in_named and c.population >= 1_000)):
             continue
         if admin_key and any(admin_key and admin_key in normalize_name(a or "") for a in (c.admin1, c.admin2)):
+            s += 2.0
+        if in_named:
             s += 2.0
         if feature_hint in _ADMIN_WORDS and c.feature in ("ADM1", "ADM2", "district", "region"):
             s += 1.5

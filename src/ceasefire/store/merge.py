@@ -20,7 +20,8 @@ Never the same incident (no score):
   "the night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
   holds the other (the town's admin1 or country); a town outside the region a report names;
-- places in different countries when neither has coordinates;
+- places in different countries when neither has coordinates (a place the gazetteer does not know
+  at all, with no country, is no reason to split);
 - (both unless the two places have the same name: the gazetteer chose different namesakes, as
   Donetsk in Ukraine and the Rostov oblast's; such a pair scores ``HOMONYM``).
 
@@ -36,12 +37,12 @@ event's record and each of its mentions, the best of these):
 - the same ACLED type +1.5, the same sub-event type +1;
 - the same fatality figure (a positive best) +1;
 - means: when the mention and the event's sources both name what delivered a strike, and none of
-  it agrees (a drone against shells; guns, missiles and aircraft are three means, a rocket may be
-  told as a missile or as shelling) ``DISTINCT_MEANS`` (-4): the same-day drone strike in the town
+  it agrees (a drone against shells; guns, missiles, aircraft and planted bombs are four means, a
+  rocket may be told as a missile or as shelling; "explosives" tells no means, shells explode too) ``DISTINCT_MEANS`` (-4): the same-day drone strike in the town
   whose market was shelled is another incident;
 - kind of attack: when the mention and every source of the event tell the attack, and one side
-  tells a bombing (a suicide bombing, a roadside bomb: the sub-event type, or an IED, explosives
-  or a landmine among the weapons) while the other tells a ground assault (an armed clash or an
+  tells a bombing (a suicide bombing, a roadside bomb, a grenade: the sub-event type, or an IED,
+  explosives or a landmine among the weapons) while the other tells a ground assault (an armed clash or an
   attack that names guns or a knife, or tells of storming, a raid, an ambush, fighting or shooting,
   and no explosive) ``DISTINCT_KIND`` (-4): the suicide bombing at a market and the
   assault on the base in the same town that morning are two incidents;
@@ -101,12 +102,12 @@ _WIDE = ("region", "country")  # places that may hold another
 # what delivered a remote strike, as sources name it: a rocket may be called a missile, an air strike a drone's
 _MEANS = {"artillery": {"guns"}, "mortar": {"guns"}, "armoured vehicle": {"guns"}, "anti-tank weapon": {"guns"},
           "rocket artillery": {"guns", "missiles"}, "missile": {"missiles"}, "drone": {"air"}, "aircraft": {"air"},
-          "helicopter": {"air"}}
+          "helicopter": {"air"}, "IED": {"bomb"}, "landmine": {"bomb"}}
 # the kind of attack: a bombing (told by its sub-event type or by an explosive among the weapons)
 # or a ground assault (an armed clash or an attack that names no explosive)
-_BOMBINGS = {"Suicide bomb", "Remote explosive/landmine/IED"}
+_BOMBINGS = {"Suicide bomb", "Remote explosive/landmine/IED", "Grenade"}
 _ASSAULTS = {"Armed clash", "Attack"}
-_ASSAULT_WORDS = re.compile(r"\b(?:storm|raid|ambush|assault|overr[au]n|clash|fight|gun(?:men|fire|shots?|trucks?)|"
+_ASSAULT_WORDS = re.compile(r"\b(?:storm|raid|ambush|assault|overr[au]n|clash|fight|gun(?:men|fire|fights?|battles?|shots?|trucks?)|encounter|"
                             r"opened fire|exchange of fire|shot|shooting|fired (?:at|on|upon)|repel|repuls|rifle)", re.I)
 _GUNS = {"small arms", "bladed weapon"}
 _EXPLOSIVE = {"IED", "explosives", "landmine"}
@@ -174,6 +175,8 @@ def _place_score(ml: dict, el: dict) -> float | None:
         if len(wide) == 2:
             return 0.0 if ml.get("country") == el.get("country") else None
         other = el if wide[0] is ml else ml
+        if not other.get("country") and other.get("lat") is None:
+            return 0.0  # a place the gazetteer does not know: nothing to say where it is
         return 0.0 if _holds(wide[0], other) else None
     if ml.get("lat") is not None and el.get("lat") is not None:
         km = distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"])
