@@ -267,3 +267,14 @@ def test_neutralised_drones_are_not_deaths(one, text):
     e = one(text, "2024-06-10")
     assert e.sub_event_type == "Disrupted weapons use"
     assert e.fatalities is None
+
+
+def test_one_figure_for_killed_and_wounded_sets_neither(one):
+    e = one("A suicide bomber blew himself up in a mosque in Kandahar, killing and wounding about 50 worshippers.")
+    assert e.sub_event_type == "Suicide bomb"
+    assert (e.fatalities, e.wounded) == (None, None)
+
+
+def test_a_post_that_opens_with_its_source_is_claimed_by_it(one):
+    e = one("Amaq: A martyrdom-seeker detonated his explosive vest among Iraqi army troops in Tarmiyah.", "2024-06-10")
+    assert (e.sub_event_type, e.claimed_by) == ("Suicide bomb", ["Amaq"])

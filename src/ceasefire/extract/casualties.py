@@ -130,6 +130,8 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
         words = [(w.start(), w.end(), w.group()) for w in _WORD.finditer(text, s, e)]
         pairs = []
         for vi, v in enumerate(verbs):
+            if _combined(text, v, s, e):
+                continue  # "killing and wounding about 60": one figure for both, neither toll
             for ni, num in enumerate(numbers):
                 if num.end() <= v.start():  # "N <who> were killed"
                     between = _words_between(words, num.end(), v.start())
@@ -216,6 +218,16 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                 CasualtyHit(min(m.start(), nearest.start()), max(m.end(), nearest.end()), sent.index, kind,
                             "unknown", None, None, pending=True)
             )
+
+
+_KILLED_AND = re.compile(r"\b(?:killing|killed|kill)\s+(?:and|or)\s+$", re.I)
+_AND_WOUNDED = re.compile(r"\s+(?:and|or)\s+(?:wounded|injured|wounding|injuring)\b", re.I)
+
+
+def _combined(text: str, verb: re.Match[str], s: int, e: int) -> bool:
+    """A casualty word joined to another of the other kind: "killing and wounding", "killed or injured"."""
+    return bool(_KILLED_AND.search(text, max(s, verb.start() - 16), verb.start())
+                or _AND_WOUNDED.match(text, verb.end(), e) and verb.group().lower() in ("killing", "killed"))
 
 
 _CUMULATIVE = re.compile(r"\b(?:have|has)\s+(?:now\s+|so far\s+|reportedly\s+)?(?:been\s+)?(?:killed|died|wounded|injured|lost)\b", re.I)

@@ -58,8 +58,11 @@ def find_claims(doc: Analysis, lex: Lexicon) -> None:
         for k in known:  # a known claimant as subject of a say verb a few words on
             tail = text[k.end : min(e, k.end + 60)]
             v = re.match(rf"\s*(?:[\w'\u2019\-]+\s+){{0,4}}?(?P<verb>{_SAY})(?![\w\-])", tail)
-            if v and not any(c.start <= k.start < c.end for c in found):
-                found.append(ClaimHit(k.start, k.end, sent.index, k.entry, denial=v.group("verb").lower() in _DENY))
+            # "Amaq: A martyrdom-seeker ...": a post or wire flash that opens with its source
+            heading = not text[s : k.start].strip(" \t\n\"'\u201c#@") and tail.startswith(":")
+            if (v or heading) and not any(c.start <= k.start < c.end for c in found):
+                denial = bool(v) and v.group("verb").lower() in _DENY
+                found.append(ClaimHit(k.start, k.end, sent.index, k.entry, denial=denial))
         seen: set[str] = set()
         for c in sorted(found, key=lambda c: c.start):
             if c.claimant not in seen:
