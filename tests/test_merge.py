@@ -129,7 +129,7 @@ def test_merge_a_strike_by_other_means_on_the_same_day_stays_apart():
     rocket = record(sentence="Rockets hit the market in Jermuk.", sides=(None, None))
     rocket["weapons"] = [{"name": "rocket", "class": "rocket artillery"}]
     assert fits(drone, candidate(shelling)) < THRESHOLD <= fits(untold, candidate(shelling))
-    assert fits(untold, candidate(shelling)) - fits(drone, candidate(shelling)) == 4.0
+    assert fits(untold, candidate(shelling)) - fits(drone, candidate(shelling)) == 5.0
     assert fits(rocket, candidate(shelling)) >= THRESHOLD  # a rocket may be told as shelling
 
 
@@ -176,7 +176,7 @@ def test_merge_a_bombing_beside_a_ground_assault_on_the_same_day_stays_apart():
     same_toll = dict(told_as_bombing)
     assert fits(bombing, candidate(assault)) < THRESHOLD
     assert fits(roadside, candidate(assault)) < THRESHOLD  # an explosive among the weapons tells a bombing
-    assert fits(bombing, candidate(untold)) - fits(bombing, candidate(assault)) > 4.0 - 1e-9
+    assert fits(bombing, candidate(untold)) - fits(bombing, candidate(assault)) > 5.0 - 1e-9
     assert fits(same_toll, candidate(told_as_bombing, assault)) >= THRESHOLD  # one source told the bombing
 
 
@@ -206,3 +206,35 @@ def test_merge_a_grenade_attack_is_not_the_gunfight_in_the_same_town():
     gunfight = record(sub="Armed clash", kind="Battles", sides=(None, None),
                       sentence="A militant was killed in a gunfight with police in the old city of Jermuk.")
     assert fits(gunfight, candidate(grenade)) < THRESHOLD
+
+
+def test_merge_a_stabbing_is_not_the_shooting_in_the_same_town_that_day():
+    shooting = record(sub="Attack", kind="Violence against civilians", sides=(None, None),
+                      sentence="Gunmen shot four workers building a bridge in Jermuk; two died.")
+    stabbing = record(sub="Attack", kind="Violence against civilians", sides=(None, None),
+                      sentence="A soldier was stabbed with a knife at the Jermuk market.")
+    stabbing["weapons"] = [{"name": "knife", "class": "bladed weapon"}]
+    assert fits(stabbing, candidate(shooting)) < THRESHOLD
+    both = record(sub="Attack", kind="Violence against civilians", sides=(None, None),
+                  sentence="The attackers used machetes and guns.")
+    both["weapons"] = [{"name": "machete", "class": "bladed weapon"}, {"name": "guns", "class": "small arms"}]
+    assert fits(both, candidate(shooting)) >= THRESHOLD
+
+
+def test_merge_a_suicide_bombing_is_a_bomb_even_when_no_weapon_is_named():
+    bombing = record(sub="Suicide bomb", sides=(None, None), sentence="A martyrdom operation targeted the base in Jermuk.")
+    mortar = record(sentence="Mortar shells were fired at the airport base in Jermuk.", sides=(None, None))
+    mortar["weapons"] = [{"name": "mortar", "class": "mortar"}]
+    assert fits(mortar, candidate(bombing)) < THRESHOLD
+
+
+def test_merge_a_statement_joins_an_event_the_gazetteer_could_not_place_by_its_name():
+    unplaced = dict(JERMUK, lat=None, lon=None, country=None, precision=None, name="Sugapa")
+    event = record(location=unplaced, sub="Attack", kind="Violence against civilians", sides=(None, None),
+                   sentence="Gunmen shot two workers in Sugapa.")
+    claim = {"reference": True, "date": event["date"], "date_told": "on 13 September",
+             "location": dict(JERMUK, name="Sugapa"), "evidence": [{"field": "location", "start": 0, "end": 1,
+                                                                  "text": "shooting two soldiers in Sugapa"}]}
+    assert fits(claim, candidate(event)) >= THRESHOLD
+    elsewhere = dict(claim, location=dict(JERMUK, name="Timika"))
+    assert fits(elsewhere, candidate(event)) is None

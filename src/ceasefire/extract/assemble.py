@@ -563,8 +563,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     if not candidates:  # the place is often told in the sentence before the incident's first cue
         for i in range(min(sents) - 1, -1, -1):
             candidates = [p for p in doc.places if p.sentence == i and p.how != "dateline"]
-            if candidates or i not in doc.background:
-                break
+            if candidates or (i not in doc.background and min(sents) - i >= 2):
+                break  # no further than two sentences of the story back
     chosen: PlaceHit | None = None
     if territory and territory.place:
         chosen = next((p for p in candidates if p.name == territory.place), None)

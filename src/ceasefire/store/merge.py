@@ -38,14 +38,16 @@ event's record and each of its mentions, the best of these):
 - the same fatality figure (a positive best) +1;
 - means: when the mention and the event's sources both name what delivered a strike, and none of
   it agrees (a drone against shells; guns, missiles, aircraft and planted bombs are four means, a
-  rocket may be told as a missile or as shelling; "explosives" tells no means, shells explode too) ``DISTINCT_MEANS`` (-4): the same-day drone strike in the town
-  whose market was shelled is another incident;
+  suicide or roadside bombing is a bomb whatever weapons it names, a rocket may be told as a
+  missile or as shelling; "explosives" tells no means, shells explode too) ``DISTINCT_MEANS``
+  (-5): the same-day drone strike in the town whose market was shelled is another incident;
 - kind of attack: when the mention and every source of the event tell the attack, and one side
   tells a bombing (a suicide bombing, a roadside bomb, a grenade: the sub-event type, or an IED,
   explosives or a landmine among the weapons) while the other tells a ground assault (an armed clash or an
   attack that names guns or a knife, or tells of storming, a raid, an ambush, fighting or shooting,
-  and no explosive) ``DISTINCT_KIND`` (-4): the suicide bombing at a market and the
-  assault on the base in the same town that morning are two incidents;
+  and no explosive), or a stabbing (a blade, and no gun or shooting) ``DISTINCT_KIND`` (-5): the
+  suicide bombing at a market and the assault on the base in the same town that morning are two
+  incidents; so are the stabbing at the market and the shooting at the bridge;
 - the words of the evidence sentences (content words, no reporting verbs): +4 x their weighted
   Jaccard similarity with the words of every mention of the event, each word weighted by its
   rarity among the events the mention is compared with (inverse document frequency: a word every
@@ -54,7 +56,8 @@ event's record and each of its mentions, the best of these):
 A mention joins the best event scoring at least ``THRESHOLD``; otherwise it starts a new one.
 
 A reference (a statement or denial with no event of its own) has no type: it must match on place
-(within 10 km, or its region holds the event's town), date (two days; a reference with no date of
+(within 10 km, or its region holds the event's town, or the same name where the gazetteer placed
+only one of them), date (two days; a reference with no date of
 its own may come up to three days after the event) and words. One that fits no stored event waits
 (the store's ``pending_references``) and is matched, by the same rule, against each event created
 later: a denial published before the report of the strike it denies joins it when it comes.
@@ -80,8 +83,8 @@ from dataclasses import dataclass, field
 from ..geo.gazetteer import distance_km, normalize_name
 
 THRESHOLD = 2.5
-DISTINCT_MEANS = -4.0  # a strike by other means than every source of the event tells
-DISTINCT_KIND = -4.0  # a bombing against a ground assault that every source of the event tells
+DISTINCT_MEANS = -5.0  # a strike by other means than every source of the event tells
+DISTINCT_KIND = -5.0  # a bombing against a ground assault that every source of the event tells
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -231,24 +234,28 @@ def _pair_score(mention: dict, other: dict) -> float | None:
 def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) -> float | None:
     event = cand.record
     ml, el = mention.get("location") or {}, event.get("location") or {}
-    if el.get("lat") is None and not (ml.get("precision") in _WIDE and _holds(ml, el)):
+    named = bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
+    if el.get("lat") is None and not named and not (ml.get("precision") in _WIDE and _holds(ml, el)):
         return None
     gap = (dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days
     late = mention.get("date_told") is None and 0 <= gap <= 3  # a statement with no date, after the event
     days = 0 if late else abs(gap)
     if days > 2:
         return None
-    if ml.get("precision") in _WIDE:
+    if named and (el.get("lat") is None or ml.get("lat") is None):
+        pass  # the same name, one of them not in the gazetteer: the place the event's sources wrote
+    elif ml.get("precision") in _WIDE:
         if not _holds(ml, el):
             return None
-    elif el.get("lat") is None or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
+    elif el.get("lat") is None or ml.get("lat") is None or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
         return None
     overlap = len(mention_words & cand.words) / len(mention_words | cand.words) if mention_words and cand.words else 0
     return 4.0 + 3.0 * overlap - days
 
 
 def _means(record: dict) -> set[str]:
-    return {m for w in record.get("weapons") or [] for m in _MEANS.get(w.get("class") or "", ())}
+    told = {m for w in record.get("weapons") or [] for m in _MEANS.get(w.get("class") or "", ())}
+    return told | {"bomb"} if record["sub_event_type"] in ("Suicide bomb", "Remote explosive/landmine/IED") else told
 
 
 def _kind(record: dict) -> str | None:
@@ -258,9 +265,11 @@ def _kind(record: dict) -> str | None:
         return "bombing"
     if record["sub_event_type"] not in _ASSAULTS:
         return None
-    told = any((w.get("class") or "") in _GUNS for w in record.get("weapons") or []) \
-        or _ASSAULT_WORDS.search(" ".join(e["text"] for e in record.get("evidence", [])))
-    return "assault" if told else None  # "an attack", "officers died": not told how
+    classes = {w.get("class") or "" for w in record.get("weapons") or []}
+    words = _ASSAULT_WORDS.search(" ".join(e["text"] for e in record.get("evidence", [])))
+    if classes & _GUNS == {"bladed weapon"} and not words:
+        return "stabbing"  # a knife or a machete and no gun: not the shooting in the same town
+    return "assault" if classes & _GUNS or words else None  # "an attack", "officers died": not told how
 
 
 def rarity(candidates: list[Candidate]) -> dict[str, float]:
