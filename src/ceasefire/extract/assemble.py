@@ -37,7 +37,8 @@ _PRECISION = {
     "hamlet": "town", "locality": "town", "border village": "town", "frontline village": "town",
     "port city": "town", "port": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
     "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
-    "neighborhood": "exact", "suburb": "exact", "district": "district", "raion": "district", "county": "district",
+    "neighborhood": "exact", "suburb": "exact", "railway station": "exact", "bus station": "exact",
+    "bazaar": "exact", "bazar": "exact", "market": "exact", "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }

@@ -26,18 +26,20 @@ _FEATURES_BEFORE = (
 _FEATURES_AFTER = (
     r"village|town|city|district|region|province|oblast|raion|governorate|state|county|community|"
     r"municipality|area|direction|sector|axis|front|refugee camp|camp|neighbou?rhood|township|"
-    r"settlement|locality|prefecture|department|commune|border crossing|checkpoint|airport|airbase|air base"
+    r"settlement|locality|prefecture|department|commune|border crossing|checkpoint|airport|airbase|air base|"
+    r"railway station|bus station|bazaa?r|market"
 )
 _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
 _PREP = re.compile(
     rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|through|towards?|into|from|over|between|"
     rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
-    rf"\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?(?P<name>{_NAME})"
+    rf"\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?(?:(?:capital|provincial capital|regional capital|border town|port city)\s+)?"
+    rf"(?P<name>{_NAME})"
 )
 # the place a strike or a capture lands on: "shelled Kherson", "struck Khan Younis", "took Parukh"
 _OBJECT = re.compile(
-    rf"(?<![\w\-])(?:shelled|struck|hit|attacked|bombed|pounded|targeted|raided|stormed|captured|seized|"
+    rf"(?<![\w\-])(?:shelled|struck|hit|attacked|bombed|pounded|targeted|raided|stormed|captured|seized|shook|rocked|"
     rf"took|entered|liberated|recaptured|retook|overran|bombarded|shelling|shelling of|attack on|strike on|strikes on|attacks on)"
     rf"\s+(?:the\s+)?(?:(?:city|town|village|district|region|outskirts|centre|center)\s+of\s+)?(?P<name>{_NAME})"
 )
@@ -64,7 +66,8 @@ _HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})
 # "the mayor of Melitopol", "the streets of Khartoum"
 _PART_OF = re.compile(
     rf"(?<![\w\-])(?:mayor|governor|residents|people|streets|centre|center|suburbs|parts|areas|neighbou?rhoods|"
-    rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
+    rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages|market|bazaa?r|"
+    rf"main square|central square|railway station|bus station|hospital)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
 # "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
 _HEADWORD = re.compile(r"^\s*(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)\.\s+(?=[A-Z])")

@@ -45,9 +45,11 @@ event's record and each of its mentions, the best of these):
   tells a bombing (a suicide bombing, a roadside bomb, a grenade: the sub-event type, or an IED,
   explosives or a landmine among the weapons) while the other tells a ground assault (an armed clash or an
   attack that names guns or a knife, or tells of storming, a raid, an ambush, fighting or shooting,
-  and no explosive), or a stabbing (a blade, and no gun or shooting) ``DISTINCT_KIND`` (-5): the
-  suicide bombing at a market and the assault on the base in the same town that morning are two
-  incidents; so are the stabbing at the market and the shooting at the bridge;
+  and no explosive); or one tells a stabbing (a blade, and no gun or shooting) and every source of
+  the event a shooting (guns, shots, snipers) ``DISTINCT_KIND`` (-5): the suicide bombing at a
+  market and the assault on the base in the same town that morning are two incidents; so are the
+  stabbing at the market and the shooting at the bridge, but not a machete massacre and a report
+  of the attack that names no weapon;
 - the words of the evidence sentences (content words, no reporting verbs): +4 x their weighted
   Jaccard similarity with the words of every mention of the event, each word weighted by its
   rarity among the events the mention is compared with (inverse document frequency: a word every
@@ -113,6 +115,8 @@ _ASSAULTS = {"Armed clash", "Attack"}
 _ASSAULT_WORDS = re.compile(r"\b(?:storm|raid|ambush|assault|overr[au]n|clash|fight|gun(?:men|fire|fights?|battles?|shots?|trucks?)|encounter|"
                             r"opened fire|exchange of fire|shot|shooting|fired (?:at|on|upon)|repel|repuls|rifle)", re.I)
 _GUNS = {"small arms", "bladed weapon"}
+_SHOOTING = re.compile(r"\b(?:shot|shooting|shoot|gun(?:men|man|fire|fights?|shots?)|opened fire|fired (?:at|on|upon)|"
+                       r"rifles?|snipers?|bullets?)", re.I)
 _EXPLOSIVE = {"IED", "explosives", "landmine"}
 
 
@@ -266,10 +270,27 @@ def _kind(record: dict) -> str | None:
     if record["sub_event_type"] not in _ASSAULTS:
         return None
     classes = {w.get("class") or "" for w in record.get("weapons") or []}
-    words = _ASSAULT_WORDS.search(" ".join(e["text"] for e in record.get("evidence", [])))
-    if classes & _GUNS == {"bladed weapon"} and not words:
+    text = " ".join(e["text"] for e in record.get("evidence", []))
+    if classes & _GUNS == {"bladed weapon"} and not _SHOOTING.search(text):
         return "stabbing"  # a knife or a machete and no gun: not the shooting in the same town
-    return "assault" if classes & _GUNS or words else None  # "an attack", "officers died": not told how
+    if "small arms" in classes or _SHOOTING.search(text):
+        return "shooting"
+    return "assault" if classes & _GUNS or _ASSAULT_WORDS.search(text) else None  # "officers died": not told how
+
+
+def _distinct_kinds(kind: str, others: set[str | None]) -> bool:
+    """Whether an attack told as ``kind`` cannot be the one every source of an event tells as
+    ``others``: a bombing is no ground assault (a shooting is one), a stabbing no shooting."""
+    if not kind or None in others:
+        return False
+    ground = {"assault", "shooting", "stabbing"}
+    if kind == "bombing":
+        return not others & {"bombing"}
+    if kind == "stabbing":
+        return others <= {"shooting", "bombing"}
+    if kind == "shooting":
+        return others <= {"stabbing", "bombing"}
+    return kind in ground and others == {"bombing"}
 
 
 def rarity(candidates: list[Candidate]) -> dict[str, float]:
@@ -311,7 +332,7 @@ def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidat
     if means and event_means and not means & event_means:
         s += DISTINCT_MEANS  # a drone strike is not the shelling the event's sources tell
     kind, event_kinds = _kind(mention), {_kind(r) for r in cand.mentions or [cand.record]}
-    if kind and None not in event_kinds and kind not in event_kinds:
+    if _distinct_kinds(kind, event_kinds):
         s += DISTINCT_KIND  # a suicide bombing is not the assault on the base the event's sources tell
     return s + 4.0 * text_similarity(mention_words, cand, weights)
 
