@@ -278,3 +278,12 @@ def test_one_figure_for_killed_and_wounded_sets_neither(one):
 def test_a_post_that_opens_with_its_source_is_claimed_by_it(one):
     e = one("Amaq: A martyrdom-seeker detonated his explosive vest among Iraqi army troops in Tarmiyah.", "2024-06-10")
     assert (e.sub_event_type, e.claimed_by) == ("Suicide bomb", ["Amaq"])
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Unidentified gunmen shot and killed a shopkeeper in Herat on Sunday.", "Attack"),
+    ("Two gunmen shot a teacher dead outside his school in Quetta this morning.", "Attack"),
+    ("On 22 July, Azerbaijani units fired from large-calibre weapons at Armenian positions near Sotk.", "Armed clash"),
+])
+def test_shootings_told_without_a_figure_are_events(one, text, sub):
+    assert one(text, "2024-07-23").sub_event_type == sub
