@@ -184,3 +184,12 @@ def test_geo_a_namesake_in_the_province_the_report_names_is_preferred(one):
     e = one("Eight policemen were killed when Maoists blew up their vehicle with an IED near Bijapur in "
             "Chhattisgarh this afternoon.", "2025-01-06")
     assert (e.location.name, e.location.admin1) == ("Bijapur", "Chhattisgarh")
+
+
+def test_geo_phrases_that_name_the_town_of_an_event(one):
+    assert one("Today the Russians shelled the central market of Pokrovsk, killing 4 people.", "2024-06-22").location.name \
+        == "Pokrovsk"
+    assert one("A suicide blast on the platform of Quetta railway station killed 24 people this morning.",
+               "2024-11-09").location.country == "PK"
+    assert one("Militants attacked the military airport in the capital Bamako at dawn today, killing 70.",
+               "2024-09-17").location.country == "ML"

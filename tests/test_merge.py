@@ -247,12 +247,3 @@ def test_merge_a_machete_massacre_is_the_attack_another_source_tells_without_wea
                       sentence="Militiamen killed displaced people with machetes at the site near Jermuk.")
     machetes["weapons"] = [{"name": "machete", "class": "bladed weapon"}]
     assert fits(machetes, candidate(attack)) >= THRESHOLD
-
-
-def test_places_phrases_that_name_the_town_of_an_event(one):
-    assert one("Today the Russians shelled the central market of Pokrovsk, killing 4 people.", "2024-06-22").location.name \
-        == "Pokrovsk"
-    assert one("A suicide blast on the platform of Quetta railway station killed 24 people this morning.",
-               "2024-11-09").location.country == "PK"
-    assert one("Militants attacked the military airport in the capital Bamako at dawn today, killing 70.",
-               "2024-09-17").location.country == "ML"

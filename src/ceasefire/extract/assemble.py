@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..geo.gazetteer import Gazetteer, distance_km, normalize_name
+from ..geo.gazetteer import Gazetteer, GazetteerEntry, distance_km, normalize_name
 from ..geo.resolve import Resolution, resolve_place
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
@@ -593,7 +593,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     ev("location", chosen.start, chosen.end)
     res = places.resolve(chosen)
     precision = specificity(chosen) or "town"
-    near = _container(doc, candidates, chosen, places) if precision != "country" else None
+    suspect = res is None or _small(res.entry)  # the gazetteer lacks it, or may hold a namesake
+    near = _container(doc, candidates, chosen, places) if suspect and precision != "country" else None
     if near is not None and (res is None or _misplaced(res, *near)):
         # a village the gazetteer lacks (or holds only as a namesake in another country) "in Bannu district":
         # keep its name, placed at the district or town named with it, no more precise than a district
@@ -637,10 +638,12 @@ def _container(doc: Analysis, candidates: list[PlaceHit], chosen: PlaceHit,
     township", "a checkpost in Jani Khel, Bannu district". Among the event's other places (then the
     report's, never its dateline) that the gazetteer knows as a town or a region: a district or a
     region named by its feature word first, then the nearest in the text."""
+    own = normalize_name(chosen.name)
+
     def known(pool: list[PlaceHit]) -> list[tuple[PlaceHit, Resolution]]:
         out = []
         for p in pool:
-            if p is chosen or p.how == "dateline" or normalize_name(p.name) == normalize_name(chosen.name):
+            if p is chosen or p.how == "dateline" or normalize_name(p.name) == own:
                 continue
             res = places.resolve(p)
             if res is not None and res.entry.lat is not None and res.entry.feature != "COUNTRY":
@@ -658,17 +661,23 @@ def _container(doc: Analysis, candidates: list[PlaceHit], chosen: PlaceHit,
     return min(found, key=rank)
 
 
+def _small(entry: GazetteerEntry) -> bool:
+    """A small, uncurated place with coordinates: one whose name may well be another's too."""
+    return entry.population < 5_000 and not entry.source.startswith("places:") and entry.lat is not None
+
+
 def _misplaced(res: Resolution, hit: PlaceHit, near: Resolution) -> bool:
     """Whether a small place the gazetteer found is a namesake far from the known place the report
     names beside it: in another country than the district or region it is said to be in, or more
     than 60 km from that town ("Al-Rawdah ... in the city of Taiz", not the Al-Rawdah in Shabwah)."""
     entry, other = res.entry, near.entry
-    if entry.population >= 5_000 or entry.source.startswith("places:") or entry.lat is None:
+    if not _small(entry):
         return False
-    wide = _PRECISION.get(hit.feature or "") in ("region",) or other.precision not in ("town", "exact")
+    feature = _PRECISION.get(hit.feature or "")
     if entry.country != other.country:
-        return _PRECISION.get(hit.feature or "") in ("district", "region")
-    return not wide and distance_km(entry.lat, entry.lon, other.lat, other.lon) > 60
+        return feature in ("district", "region")
+    town = feature != "region" and other.precision in ("town", "exact")
+    return town and distance_km(entry.lat, entry.lon, other.lat, other.lon) > 60
 
 
 def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:

@@ -66,11 +66,11 @@ def resolve_place(
     admin_key = normalize_name(admin_hint) if admin_hint else None
     unique = len({(c.country, c.name) for c in found}) == 1
     bordering = set().union(*(gaz.neighbours(c) for c in context)) if context else set()
+    named = named - {normalize_name(name)}  # its own name tells nothing of its province
     scored = []
     for c in found:
         s = 0.0
-        in_named = bool(named and c.admin1 and normalize_name(c.admin1) in named
-                        and normalize_name(c.admin1) != normalize_name(name))
+        in_named = bool(named and c.admin1 and normalize_name(c.admin1) in named)
         if context:
             if c.country in context:
                 s += max(1.5, 3.0 - 0.5 * context.index(c.country))

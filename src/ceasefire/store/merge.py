@@ -110,7 +110,8 @@ _MEANS = {"artillery": {"guns"}, "mortar": {"guns"}, "armoured vehicle": {"guns"
           "helicopter": {"air"}, "IED": {"bomb"}, "landmine": {"bomb"}}
 # the kind of attack: a bombing (told by its sub-event type or by an explosive among the weapons)
 # or a ground assault (an armed clash or an attack that names no explosive)
-_BOMBINGS = {"Suicide bomb", "Remote explosive/landmine/IED", "Grenade"}
+_PLANTED = {"Suicide bomb", "Remote explosive/landmine/IED"}  # a bomb is their means, whatever weapons are named
+_BOMBINGS = _PLANTED | {"Grenade"}
 _ASSAULTS = {"Armed clash", "Attack"}
 _ASSAULT_WORDS = re.compile(r"\b(?:storm|raid|ambush|assault|overr[au]n|clash|fight|gun(?:men|fire|fights?|battles?|shots?|trucks?)|encounter|"
                             r"opened fire|exchange of fire|shot|shooting|fired (?:at|on|upon)|repel|repuls|rifle)", re.I)
@@ -174,9 +175,13 @@ def _holds(wide: dict, town: dict) -> bool:
     return bool(a) and (a in b or b in a)
 
 
+def _same_name(ml: dict, el: dict) -> bool:
+    return bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
+
+
 def _place_score(ml: dict, el: dict) -> float | None:
     """Points for two locations (see the module docstring); None when they cannot be one place."""
-    same_name = bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
+    same_name = _same_name(ml, el)
     wide = [loc for loc in (ml, el) if loc.get("precision") in _WIDE]
     if wide and not same_name:
         if len(wide) == 2:
@@ -238,20 +243,18 @@ def _pair_score(mention: dict, other: dict) -> float | None:
 def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) -> float | None:
     event = cand.record
     ml, el = mention.get("location") or {}, event.get("location") or {}
-    named = bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
-    if el.get("lat") is None and not named and not (ml.get("precision") in _WIDE and _holds(ml, el)):
-        return None
     gap = (dt.date.fromisoformat(mention["date"]) - dt.date.fromisoformat(event["date"])).days
     late = mention.get("date_told") is None and 0 <= gap <= 3  # a statement with no date, after the event
     days = 0 if late else abs(gap)
     if days > 2:
         return None
-    if named and (el.get("lat") is None or ml.get("lat") is None):
+    unplaced = el.get("lat") is None or ml.get("lat") is None
+    if unplaced and _same_name(ml, el):
         pass  # the same name, one of them not in the gazetteer: the place the event's sources wrote
     elif ml.get("precision") in _WIDE:
         if not _holds(ml, el):
             return None
-    elif el.get("lat") is None or ml.get("lat") is None or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
+    elif unplaced or distance_km(ml["lat"], ml["lon"], el["lat"], el["lon"]) > 10:
         return None
     overlap = len(mention_words & cand.words) / len(mention_words | cand.words) if mention_words and cand.words else 0
     return 4.0 + 3.0 * overlap - days
@@ -259,7 +262,7 @@ def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) ->
 
 def _means(record: dict) -> set[str]:
     told = {m for w in record.get("weapons") or [] for m in _MEANS.get(w.get("class") or "", ())}
-    return told | {"bomb"} if record["sub_event_type"] in ("Suicide bomb", "Remote explosive/landmine/IED") else told
+    return told | {"bomb"} if record["sub_event_type"] in _PLANTED else told
 
 
 def _kind(record: dict) -> str | None:
@@ -283,14 +286,13 @@ def _distinct_kinds(kind: str, others: set[str | None]) -> bool:
     ``others``: a bombing is no ground assault (a shooting is one), a stabbing no shooting."""
     if not kind or None in others:
         return False
-    ground = {"assault", "shooting", "stabbing"}
     if kind == "bombing":
-        return not others & {"bombing"}
+        return "bombing" not in others
     if kind == "stabbing":
         return others <= {"shooting", "bombing"}
     if kind == "shooting":
         return others <= {"stabbing", "bombing"}
-    return kind in ground and others == {"bombing"}
+    return others == {"bombing"}  # an assault
 
 
 def rarity(candidates: list[Candidate]) -> dict[str, float]:
