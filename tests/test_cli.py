@@ -143,3 +143,25 @@ def test_cli_schema_prints_the_shipped_schema():
 def test_cli_every_command_has_help(command):
     proc = run(*command)
     assert proc.returncode == 0 and b"usage: ceasefire" in proc.stdout
+
+
+def test_cli_evaluate_merge_errors_explains_each_split_incident(tmp_path):
+    gold = tmp_path / "merge.jsonl"
+    rows = [
+        {"id": "a-1", "incident": "a", "published": "2024-05-02",
+         "text": "On 1 May 2024, Russian artillery shelled the village of Novoselivka, killing two civilians."},
+        {"id": "a-2", "incident": "a", "published": "2024-05-02",
+         "text": "Local officials will meet on Friday to discuss the repair of the water main."},
+        {"id": "b-1", "incident": "b", "published": "2024-05-02",
+         "text": "On 1 May 2024, a drone struck a bus station in Kramatorsk, wounding five people."},
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    proc = run("evaluate", "--merge", "--errors", str(gold))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "3 reports of 2 incidents" in out
+    assert "SPLIT a: 2 reports in 2 events" in out
+    assert "a-2 2024-05-02: no event" in out
+    line = next(x for x in out.splitlines() if " a-1 2024-05-02: " in x)
+    assert "2024-05-01" in line and "Novoselivka" in line and "Shelling/artillery/missile attack" in line and "fat=2" in line
+    assert "MERGED" not in out and "SPLIT b" not in out

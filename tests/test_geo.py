@@ -193,3 +193,31 @@ def test_geo_phrases_that_name_the_town_of_an_event(one):
                "2024-11-09").location.country == "PK"
     assert one("Militants attacked the military airport in the capital Bamako at dawn today, killing 70.",
                "2024-09-17").location.country == "ML"
+
+
+def test_geo_a_village_the_gazetteer_lacks_takes_no_country_from_the_attackers(one):
+    # "Ukrainian" names the side that fired, not the country the unknown hamlet lies in
+    e = one("Artillery fire from the Ukrainian side hit the hamlet of Zarechye-Malaya this morning; one resident "
+            "was killed.", "2024-03-02")
+    assert e.location.name == "Zarechye-Malaya"
+    assert e.location.lat is None and e.location.precision is None  # placed nowhere: a guessed country places nothing
+
+
+def test_geo_a_country_named_with_a_compass_word_places_an_unknown_village(one):
+    e = one("An Israeli drone struck a motorcycle near Khirbet Selm-Tahta in southern Lebanon this afternoon, "
+            "killing its rider.", "2024-05-14")
+    assert (e.location.country, e.location.precision) == ("LB", "country")
+
+
+def test_geo_the_other_places_told_with_the_event_are_kept_with_their_evidence(one):
+    e = one("On 22 July, Azerbaijani units fired small arms at farmers working near Khnatsakh village; one man was "
+            "wounded and taken to the medical centre in Goris.", "2023-07-22")
+    assert e.location.name == "Khnatsakh"
+    assert e.places_named == ["Goris"]
+    assert [ev.text for ev in e.evidence if ev.field == "places_named"] == ["Goris"]
+
+
+def test_geo_a_lead_with_no_place_is_placed_by_the_sentence_that_follows(one):
+    e = one("A drone strike killed six fighters and wounded several on Tuesday, local sources said. "
+            "The strike hit a pick-up truck outside Anderamboukane.", "2024-10-09")
+    assert e.location.name == "Anderamboukane" and e.location.country == "ML"

@@ -247,3 +247,28 @@ def test_merge_a_machete_massacre_is_the_attack_another_source_tells_without_wea
                       sentence="Militiamen killed displaced people with machetes at the site near Jermuk.")
     machetes["weapons"] = [{"name": "machete", "class": "bladed weapon"}]
     assert fits(machetes, candidate(attack)) >= THRESHOLD
+
+
+def test_merge_a_place_one_report_names_beside_its_own_counts_as_nearby():
+    goris = {"name": "Goris", "country": "AM", "admin1": "Syunik", "lat": 39.5111, "lon": 46.3386, "precision": "town"}
+    village = {"name": "Khnatsakh", "country": "AM", "admin1": "Syunik", "lat": 39.4516, "lon": 46.2920, "precision": "town"}
+    ministry = record(location=village, sub="Attack", kind="Violence against civilians", sides=("Azerbaijan", "Armenia"),
+                      sentence="Azerbaijani units fired on farm workers at Khnatsakh; a man was taken to Goris.")
+    ministry["places_named"] = ["Goris"]
+    wire = record(location=goris, told="on Saturday", sub="Attack", kind="Violence against civilians",
+                  sentence="A farmer was wounded when troops fired on his tractor near the town of Goris.")
+    assert fits(wire, candidate(ministry)) >= THRESHOLD
+    ministry["places_named"] = []  # two towns 8 km apart, neither naming the other: two incidents
+    assert fits(wire, candidate(ministry)) < THRESHOLD
+
+
+def test_merge_a_country_guessed_for_an_unknown_village_vetoes_nothing():
+    shebekino = {"name": "Shebekino", "country": "RU", "admin1": "Belgorod", "lat": 50.4, "lon": 36.89, "precision": "town"}
+    guessed = {"name": "Lenina Street", "country": "UA", "lat": None, "lon": None, "precision": None}
+    told = {"name": "Lenina Street", "country": "UA", "lat": None, "lon": None, "precision": "country"}
+    wire = record(location=shebekino, sub="Air/drone strike", sides=("Ukraine", None), killed=2,
+                  sentence="A Ukrainian drone hit a car in Shebekino, killing two men.")
+    post = record(location=guessed, sub="Air/drone strike", sides=("Ukraine", None), killed=2,
+                  sentence="A Ukrainian drone struck a passenger car on Lenina Street; two men died.")
+    assert fits(post, candidate(wire)) >= THRESHOLD
+    assert fits(record(location=told, sub="Air/drone strike", sides=("Ukraine", None), killed=2), candidate(wire)) is None

@@ -287,3 +287,20 @@ def test_a_post_that_opens_with_its_source_is_claimed_by_it(one):
 ])
 def test_shootings_told_without_a_figure_are_events(one, text, sub):
     assert one(text, "2024-07-23").sub_event_type == sub
+
+
+def test_a_datelines_date_is_the_day_of_writing_not_of_the_incident(one):
+    e = one("GAO, Oct 9 (Sahel Wire) - A drone strike killed six fighters and wounded several, officials said. "
+            "The strike on Sunday hit a pick-up truck outside Anderamboukane.", "2024-10-09")
+    assert e.date == dt.date(2024, 10, 6)
+
+
+def test_the_sentences_that_tell_an_event_are_its_notes(one):
+    from ceasefire.io import acled_row
+
+    e = one("Russian artillery shelled a school in Novoselivka on Monday, killing two teachers. "
+            "Four pupils were wounded by shrapnel.", "2024-06-26")
+    notes = [ev.text for ev in e.evidence if ev.field == "notes"]
+    assert notes == ["Russian artillery shelled a school in Novoselivka on Monday, killing two teachers.",
+                     "Four pupils were wounded by shrapnel."]
+    assert acled_row(e, {})["notes"] == " ".join(notes)

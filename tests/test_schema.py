@@ -16,7 +16,7 @@ def shipped() -> dict:
 
 
 def test_schema_shipped_file_matches_the_models():
-    assert shipped() == event_json_schema(), "run `ceasefire schema > src/ceasefire/schema/event.v1.json`"
+    assert shipped() == event_json_schema(), f"run `ceasefire schema > src/ceasefire/schema/event.v{SCHEMA_VERSION}.json`"
 
 
 def test_schema_every_extracted_event_validates(code, seed_text):

@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Gold format: tests/gold/README.md.",
     )
     ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
-    ev.add_argument("--errors", action="store_true", help="also list, per report, the fields that were wrong")
+    ev.add_argument("--errors", action="store_true", help="also list, per report, the fields that were wrong; with --merge, the reconciled counts per "
+                         "incident, then each incident split over several events and each event that joined several "
+                         "incidents, with what every report was coded as and the merge score's parts")
     ev.add_argument("--merge", action="store_true",
                     help="the gold files label reports by incident (tests/gold/merge.jsonl): score how the store merges them")
     ev.add_argument("--db", metavar="URL", help="with --merge: the (empty) store to use; default a temporary SQLite file")
@@ -344,6 +346,7 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if args.errors:
             for row in merged.reconciled:
                 out.write(json.dumps(row) + "\n")
+            out.write("".join(line + "\n" for line in merged.explain()))
         return 0
     result = evaluate(gold, n_process=args.processes, use_ner=args.ner)
     if args.json:

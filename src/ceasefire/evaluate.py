@@ -297,6 +297,83 @@ class MergeEvaluation:
     unplaced: list[str]  # reports that produced no event
     reconciled: list[dict]  # per gold incident: the event it became, with its counts and sources
     clusters: dict[str, str] = field(default_factory=dict)  # report id -> the stored event it joined ("none:<id>")
+    gold: list[dict] = field(default_factory=list)  # the gold reports, in the order they were ingested
+    mentions: dict[str, list[dict]] = field(default_factory=dict)  # report id -> what the extractor coded of it
+
+    def explain(self) -> list[str]:
+        """The clustering's errors, for finding their causes: each gold incident split over several
+        stored events (with what each report was coded as, and the merge score's parts for the first
+        pair across the split), then each stored event that joined reports of several incidents."""
+        by_incident: dict[str, list[dict]] = {}
+        for r in self.gold:
+            by_incident.setdefault(r["incident"], []).append(r)
+        lines: list[str] = []
+        for incident, members in by_incident.items():
+            groups: dict[str, list[dict]] = {}
+            for r in members:
+                groups.setdefault(self.clusters[r["id"]], []).append(r)
+            if len(groups) < 2 and not any(k.startswith("none:") for k in groups):
+                continue
+            lines.append(f"SPLIT {incident}: {len(members)} reports in {len(groups)} events")
+            for key, group in groups.items():
+                for r in group:
+                    lines.append(f"  [{key}] {r['id']} {r['published']}: {self._summary(r['id'])}")
+            firsts = [g[0]["id"] for k, g in groups.items() if not k.startswith("none:")]
+            for a, b in zip(firsts, firsts[1:]):
+                lines.append(f"  {a} vs {b}: {self._parts(a, b)}")
+        clusters: dict[str, list[dict]] = {}
+        for r in self.gold:
+            if not self.clusters[r["id"]].startswith("none:"):
+                clusters.setdefault(self.clusters[r["id"]], []).append(r)
+        for key, group in clusters.items():
+            incidents = {r["incident"] for r in group}
+            if len(incidents) < 2:
+                continue
+            lines.append(f"MERGED event {key}: incidents {', '.join(sorted(incidents))}")
+            for r in group:
+                lines.append(f"  ({r['incident']}) {r['id']} {r['published']}: {self._summary(r['id'])}")
+            heads = {}
+            for r in group:
+                heads.setdefault(r["incident"], r["id"])
+            ids = list(heads.values())
+            for a, b in zip(ids, ids[1:]):
+                lines.append(f"  {a} vs {b}: {self._parts(a, b)}")
+        return lines
+
+    def _summary(self, report_id: str) -> str:
+        found = self.mentions.get(report_id) or []
+        if not found:
+            return "no event"
+        parts = []
+        for m in found:
+            if m.get("reference"):
+                loc = m.get("location") or {}
+                parts.append(f"reference {m['date']} told={m.get('date_told')!r} place={loc.get('name')}")
+                continue
+            loc = m.get("location") or {}
+            sides = "/".join(str((m.get(role) or {}).get("side")) for role in ("actor1", "actor2"))
+            weapons = ",".join(sorted({w.get("class") or w["name"] for w in m.get("weapons") or []}))
+            date = next((e["text"] for e in m.get("evidence", []) if e["field"] == "date"), None)
+            parts.append(f"{m['date']} told={date!r} place={loc.get('name')}({loc.get('precision')},{loc.get('country')},"
+                         f"{loc.get('admin1')}) {m['sub_event_type']} sides={sides} weapons={weapons or '-'} "
+                         f"fat={(m.get('fatalities') or {}).get('best')}")
+        return " | ".join(parts)
+
+    def _parts(self, a: str, b: str) -> str:
+        from .store import merge
+
+        ma, mb = (self.mentions.get(a) or [None])[0], (self.mentions.get(b) or [None])[0]
+        if ma is None or mb is None:
+            return "one has no event"
+        if ma.get("reference") or mb.get("reference"):
+            return "a reference (no event of its own)"
+        words_b = merge.words_of(mb)
+        cand = merge.Candidate(0, mb, set(), words_b, [mb])
+        total = merge.score(ma, merge.words_of(ma), -1, cand)
+        return (f"score={total} (threshold {merge.THRESHOLD}) families={sorted(map(str, merge._families(ma) & merge._families(mb)))} "
+                f"date={merge._date_score(ma, mb)} place={merge._place_score(ma.get('location') or {}, mb.get('location') or {})} "
+                f"pair={merge._pair_score(ma, mb)} means={sorted(merge._means(ma))}/{sorted(merge._means(mb))} "
+                f"kind={merge._kind(ma)}/{merge._kind(mb)} words={merge.text_similarity(merge.words_of(ma), cand):.2f}")
 
     def table(self) -> str:
         p = self.pairs
@@ -316,12 +393,14 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
     from .store import Store
 
     ordered = sorted(gold_reports, key=lambda r: (r["published"], r["id"]))
+    coded: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         with Store.open(db_url or f"sqlite:///{tmp}/merge.db") as store:
             reports = [make_report(r["text"], r["published"], source=r.get("source"), report_id=r["id"], url=r.get("url"))
                        for r in ordered]
             for result in extract_many(reports):
                 reference = reference_for(result.report) if not result.events else None
+                coded[result.report.id] = [ev.to_json_dict() for ev in result.events] or ([reference] if reference else [])
                 store.add_report(result.report, result.events, reference)
             joined = store.report_events()
             records = {r["event_id"]: r for r in store.query_events()}
@@ -358,4 +437,5 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
                            "fatalities": record.get("fatalities"), "wounded": record.get("wounded"),
                            "number_of_sources": record.get("number_of_sources"), "contested": record.get("contested")})
     return MergeEvaluation(pairs, len(ordered), len(incidents), len(set(cluster.values())),
-                           [rid for rid, uid in cluster.items() if uid.startswith("none:")], reconciled, cluster)
+                           [rid for rid, uid in cluster.items() if uid.startswith("none:")], reconciled, cluster,
+                           ordered, coded)

@@ -230,7 +230,9 @@ def acled_row(event: Event, inter_codes: dict[str, int]) -> dict[str, object]:
     inter2 = inter_codes.get(a2.kind, "") if a2 and a2.kind else ""
     interaction = "".join(sorted(str(i) for i in (inter1, inter2) if i != "")) if inter1 != "" else ""
     loc = event.location
-    sentences = sorted({e.text for e in event.evidence if e.field in ("event_type", "fatalities")}, key=len)
+    # the sentences that tell the event, in report order (older records: the cue and toll spans)
+    sentences = [e.text for e in sorted(event.evidence, key=lambda e: e.start) if e.field == "notes"] or sorted(
+        {e.text for e in event.evidence if e.field in ("event_type", "fatalities")}, key=len)
     return {
         "event_id_cnty": event.event_id,
         "event_date": event.date.isoformat(),

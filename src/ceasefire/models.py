@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: places_named
 
 ActorKind = Literal[
     "state forces",
@@ -119,6 +119,9 @@ class Event(_Record):
     territory_change: TerritoryChange | None = None
     claimed_by: list[str] = []
     denied_by: list[str] = []
+    places_named: list[str] = Field(
+        [], description="The other places the report names where it tells the event (a district, a town nearby, "
+        "a second spelling), as written: a second source that names its place as one of these may tell the same incident.")
     source: str | None = None
     url: str | None = None
     evidence: list[Evidence] = []

@@ -20,6 +20,7 @@ from ..geo.gazetteer import Gazetteer, GazetteerEntry, distance_km, normalize_na
 from ..geo.resolve import Resolution, resolve_place
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
+from .places import _DATELINE
 from .lexicon import Lexicon
 
 REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
@@ -171,9 +172,15 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         if c.sentence in sents and not c.unreal and c.cue in cues and c.cue != "ceasefire":
             ev("event_type", c.start, c.end)
     # Date
-    dates = [d for d in doc.dates if d.sentence in sents and not d.background]
-    if not dates:
-        dates = [d for d in doc.dates if d.sentence == 0 and not d.background]
+    # a dateline's date ("BAMAKO, Oct 8 (Sahel Wire) -") is the day of writing: the story's own date first
+    dateline = _DATELINE.match(doc.match_text)
+    told = [d for d in doc.dates if not d.background and not (dateline and d.start < dateline.end())]
+    dated = len(told) < sum(not d.background for d in doc.dates)  # the dateline tells a date
+    dates = [d for d in told if d.sentence in sents]
+    if not dates:  # the lead, or the sentences that go on with a lead dated only by its dateline
+        dates = [d for d in told if d.sentence == 0] or [
+            d for d in told if dated and max(sents) < d.sentence <= max(sents) + 2] or [
+            d for d in doc.dates if not d.background and (d.sentence in sents or d.sentence == 0)]
     if dates:
         # the first day-precise date told of the incident; week/month only when nothing finer
         first = min(dates, key=lambda d: (d.precision != "day", d.date, d.start))
@@ -234,6 +241,10 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
             ev("actor1", hit.start, hit.end)
     # Location
     location = _location(doc, lex, sents, territory, actor1, actor2, ev, places)
+    named = _places_named(doc, lex, sents, location, ev)
+    for i in sorted(sents):
+        sent = doc.sentences[i]
+        ev("notes", sent.start, sent.end)
     if location is not None and location.country:
         actor1 = _localise(lex, actor1, location.country)
         actor2 = _localise(lex, actor2, location.country)
@@ -282,6 +293,7 @@ def _build(doc: Analysis, lex: Lexicon, draft: _Draft, cues_in, n: int, extracto
         territory_change=territory,
         claimed_by=claimed,
         denied_by=denied,
+        places_named=named,
         source=doc.report.source,
         url=doc.report.url,
         evidence=sorted(set(evidence), key=lambda e: (e.start, e.field, e.end)),
@@ -566,6 +578,10 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
             candidates = [p for p in doc.places if p.sentence == i and p.how != "dateline"]
             if candidates or (i not in doc.background and min(sents) - i >= 2):
                 break  # no further than two sentences of the story back
+    if not candidates and not any(p.how == "dateline" for p in doc.places):
+        # "A drone strike killed eight at the weekend. The strike hit a gathering in X"
+        ahead = [p for p in doc.places if max(sents) < p.sentence <= max(sents) + 2 and p.sentence not in doc.background]
+        candidates = [p for p in ahead if p.sentence == min(q.sentence for q in ahead)] if ahead else []
     chosen: PlaceHit | None = None
     if territory and territory.place:
         chosen = next((p for p in candidates if p.name == territory.place), None)
@@ -618,18 +634,38 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
             precision, country = "country", side.country
         else:
             country = _country_named(doc, lex, sents)
-        if country is None:
+        guessed = None
+        if country is None:  # a guess from the sides: the country's own forces or people were there
             for a in (actor2, actor1):
                 if a is not None and a.side in lex.sides and a.kind in ("state forces", "civilians", "protesters"):
-                    country = lex.sides[a.side].country
+                    guessed = lex.sides[a.side].country
                     break
     if chosen.admin and not admin1 and not admin2:
         if precision in ("town", "exact"):
             admin1 = chosen.admin
     if res is None and precision != "country":
-        # not in the gazetteer: keep the name as written, claim no more than the country
+        # not in the gazetteer: keep the name as written, claim no more than the country the report
+        # names; a country guessed from the sides (whose forces may be the attackers) is kept for the
+        # record with no precision, so that it places nothing
         precision = "country" if country else None
+        country = country or guessed
     return Location(name=chosen.name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
+
+
+def _places_named(doc: Analysis, lex: Lexicon, sents: set[int], location: Location | None, ev) -> list[str]:
+    """The places, other than the event's own, named in the sentences that tell it and the two before
+    them (background excluded; no dateline, no country): "Khnatsakh ... the Goris medical centre"."""
+    window = sents | {i for i in range(min(sents) - 2, min(sents)) if i >= 0 and i not in doc.background}
+    own = normalize_name(location.name) if location is not None and location.name else None
+    out: dict[str, str] = {}
+    for p in doc.places:
+        key = normalize_name(p.name)
+        if p.sentence not in window or p.how == "dateline" or key == own or not key or p.name in lex.sides:
+            continue
+        if key not in out:
+            out[key] = p.name
+            ev("places_named", p.start, p.end)
+    return list(out.values())
 
 
 def _container(doc: Analysis, candidates: list[PlaceHit], chosen: PlaceHit,
@@ -680,6 +716,11 @@ def _misplaced(res: Resolution, hit: PlaceHit, near: Resolution) -> bool:
     return town and distance_km(entry.lat, entry.lon, other.lat, other.lon) > 60
 
 
+# "in Ukraine", "of southern Lebanon", "across north-eastern Nigeria"
+_IN_COUNTRY = re.compile(r"\b(?:in|across|inside|of)\s+(?:(?:the\s+)?(?:far\s+)?(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)"
+                         r"(?:ern)?\s+)?$", re.I)
+
+
 def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:
     """A country the event's sentences name as a place: "in Ukraine", "Ukraine's Donetsk region"."""
     text = doc.match_text
@@ -689,8 +730,8 @@ def _country_named(doc: Analysis, lex: Lexicon, sents: set[int]) -> str | None:
             name = m.text[:-2] if m.text.endswith("'s") else m.text
             if name != m.entry.side or not m.entry.country:
                 continue
-            before = text[max(sent.start, m.start - 12) : m.start]
-            if m.text.endswith("'s") or re.search(r"\b(?:in|across|inside|of)\s+$", before) or (i == 0 and m.start < 60):
+            before = text[max(sent.start, m.start - 30) : m.start]
+            if m.text.endswith("'s") or _IN_COUNTRY.search(before) or (i == 0 and m.start < 60):
                 return m.entry.country
     return None
 

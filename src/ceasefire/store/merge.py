@@ -20,8 +20,8 @@ Never the same incident (no score):
   "the night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
   holds the other (the town's admin1 or country); a town outside the region a report names;
-- places in different countries when neither has coordinates (a place the gazetteer does not know
-  at all, with no country, is no reason to split);
+- places in different countries when neither has coordinates (a place the gazetteer does not know,
+  with no country or one guessed from the sides, is no reason to split);
 - (both unless the two places have the same name: the gazetteer chose different namesakes, as
   Donetsk in Ukraine and the Rostov oblast's; such a pair scores ``HOMONYM``).
 
@@ -31,7 +31,9 @@ event's record and each of its mentions, the best of these):
 - date: the same day +1;
 - place: within 1 km or the same name +3; two different towns (both named as towns or places in a
   town) -4; otherwise within 10 km +1.5, within 40 km +0.5; a town inside the region or country the
-  other names 0;
+  other names 0; one report's place among the places the other names where it tells the event
+  (``places_named``: "a farmer near Khnatsakh ... taken to Goris" and "near the town of Goris")
+  at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country;
 - actors: +1 for each side both name (at most 2), -1 when both name sides and share none (sides
   blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
@@ -87,6 +89,7 @@ from ..geo.gazetteer import distance_km, normalize_name
 THRESHOLD = 2.5
 DISTINCT_MEANS = -5.0  # a strike by other means than every source of the event tells
 DISTINCT_KIND = -5.0  # a bombing against a ground assault that every source of the event tells
+NAMED_BESIDE = 1.5  # one report's place is named beside the other's (its district, the town it is near)
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -187,7 +190,7 @@ def _place_score(ml: dict, el: dict) -> float | None:
         if len(wide) == 2:
             return 0.0 if ml.get("country") == el.get("country") else None
         other = el if wide[0] is ml else ml
-        if not other.get("country") and other.get("lat") is None:
+        if not _placed(other):
             return 0.0  # a place the gazetteer does not know: nothing to say where it is
         return 0.0 if _holds(wide[0], other) else None
     if ml.get("lat") is not None and el.get("lat") is not None:
@@ -199,9 +202,25 @@ def _place_score(ml: dict, el: dict) -> float | None:
         if all(loc.get("precision") in ("town", "exact") for loc in (ml, el)):
             return -4.0  # two different towns
         return 1.5 if km <= 10 else 0.5 if km <= 40 else 0.0
-    if ml.get("country") and el.get("country") and ml["country"] != el["country"]:
+    if ml.get("country") and el.get("country") and ml["country"] != el["country"] and _placed(ml) and _placed(el):
         return HOMONYM if same_name else None
     return 3.0 if same_name else 0.0
+
+
+def _placed(loc: dict) -> bool:
+    """Whether a location places the event: coordinates, or a region or country the report names
+    (a village the gazetteer lacks keeps a country guessed from the sides, with no precision)."""
+    return loc.get("lat") is not None or loc.get("precision") in _WIDE
+
+
+def _names(record: dict) -> set[str]:
+    return {normalize_name(n) for n in record.get("places_named") or []}
+
+
+def _cross_named(a: dict, b: dict) -> bool:
+    """Whether one record's place is among the other places the other's report names beside its own."""
+    la, lb = (a.get("location") or {}).get("name"), (b.get("location") or {}).get("name")
+    return bool(la and normalize_name(la) in _names(b)) or bool(lb and normalize_name(lb) in _names(a))
 
 
 def _date_score(mention: dict, event: dict) -> float | None:
@@ -224,6 +243,8 @@ def _pair_score(mention: dict, other: dict) -> float | None:
     if not _families(mention) & _families(other) or _day_gap(mention, other) is None:
         return None
     s = _place_score(mention.get("location") or {}, other.get("location") or {})
+    if _cross_named(mention, other):
+        s = max(s if s is not None else 0.0, NAMED_BESIDE)  # "Khnatsakh ... the Goris medical centre" and "near Goris"
     if s is None:
         return None
     ms, es = _sides(mention), _sides(other)

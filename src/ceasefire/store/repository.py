@@ -299,7 +299,7 @@ class Store:
             events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
         loc = record.get("location") or {}
         wide = loc.get("precision") in ("region", "country")
-        if loc.get("country") and (loc.get("lat") is None or wide):
+        if loc.get("country") and wide:
             query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
         elif loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
             query = query.where(  # or the same name placed elsewhere: the gazetteer may have chosen another namesake
