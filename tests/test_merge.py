@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ceasefire.store.merge import THRESHOLD, Candidate, best_match, reconcile, score, words_of
+from ceasefire.store.merge import THRESHOLD, Candidate, best_match, reconcile, score, spelling, words_of
 
 JERMUK = {"name": "Jermuk", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.8414, "lon": 45.6697, "precision": "town"}
 GNDEVAZ = {"name": "Gndevaz", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.7592, "lon": 45.6167, "precision": "town"}
@@ -272,3 +272,31 @@ def test_merge_a_country_guessed_for_an_unknown_village_vetoes_nothing():
                   sentence="A Ukrainian drone struck a passenger car on Lenina Street; two men died.")
     assert fits(post, candidate(wire)) >= THRESHOLD
     assert fits(record(location=told, sub="Air/drone strike", sides=("Ukraine", None), killed=2), candidate(wire)) is None
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Jisr ash-Shugur", "Jisr Al-Shoghour", True),
+    ("Pul-e Khumri", "Pul-i-Khumri", True),
+    ("Khan Yunis", "Khan Younis", True),
+    ("Culiacan", "Culiacán", True),
+    ("Tera", "Tara", False),  # short names: two towns
+    ("Gaza", "Goris", False),
+])
+def test_merge_a_place_spelled_another_way_is_the_same_place(a, b, same):
+    from ceasefire.store.merge import _place_score
+
+    assert (spelling(a) == spelling(b)) is same or min(len(a), len(b)) < 6
+    unplaced = {"country": None, "lat": None, "lon": None, "precision": None}
+    assert _place_score(dict(unplaced, name=a), dict(unplaced, name=b)) == (3.0 if same else -1.0)
+
+
+def test_merge_two_names_the_gazetteer_places_nowhere_count_against_one_incident():
+    unplaced = {"country": None, "lat": None, "lon": None, "precision": None}
+    raid = record(location=dict(unplaced, name="Lotimor"), sub="Abduction/forced disappearance",
+                  kind="Violence against civilians", sides=(None, None), told="on Sunday",
+                  sentence="Armed youths raided cattle camps and abducted children.")
+    other = record(location=dict(unplaced, name="Kangen"), sub="Attack", kind="Violence against civilians",
+                   sides=(None, None), told="on Sunday", sentence="Gunmen attacked a cattle camp.")
+    same_place = record(location=dict(unplaced, name="Lotimor"), sub="Attack", kind="Violence against civilians",
+                        sides=(None, None), told="on Sunday", sentence="Gunmen attacked a cattle camp.")
+    assert fits(same_place, candidate(raid)) - fits(other, candidate(raid)) == pytest.approx(4.0)  # +3 against -1

@@ -33,7 +33,9 @@ event's record and each of its mentions, the best of these):
   town) -4; otherwise within 10 km +1.5, within 40 km +0.5; a town inside the region or country the
   other names 0; one report's place among the places the other names where it tells the event
   (``places_named``: "a farmer near Khnatsakh ... taken to Goris" and "near the town of Goris")
-  at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country;
+  at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country; two different names the
+  gazetteer places nowhere ``UNPLACED_NAMES`` (-1: the Pibor abduction and the Kongor attack); a
+  name is the same in another transliteration (:func:`spelling`: "Pul-e Khumri", "Pul-i-Khumri");
 - actors: +1 for each side both name (at most 2), -1 when both name sides and share none (sides
   blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
@@ -90,6 +92,7 @@ THRESHOLD = 2.5
 DISTINCT_MEANS = -5.0  # a strike by other means than every source of the event tells
 DISTINCT_KIND = -5.0  # a bombing against a ground assault that every source of the event tells
 NAMED_BESIDE = 1.5  # one report's place is named beside the other's (its district, the town it is near)
+UNPLACED_NAMES = -1.0  # two names the gazetteer places nowhere, neither named by the other's report
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -178,8 +181,25 @@ def _holds(wide: dict, town: dict) -> bool:
     return bool(a) and (a in b or b in a)
 
 
+_ARTICLE = re.compile(r"\b(?:al|el|ash|as|ad|ar|an|at|az|ul|e|i)\s")
+_SOFT = re.compile(r"[aeiouyhw\s]")
+
+
+def spelling(name: str) -> str:
+    """A place name's skeleton, the same for its transliterations: no articles, vowels or soft
+    letters ("Jisr ash-Shugur" and "Jisr Al-Shoghour", "Pul-e Khumri" and "Pul-i-Khumri")."""
+    key = _ARTICLE.sub("", normalize_name(name) + " ")
+    return _SOFT.sub("", key.replace("q", "k").replace("dj", "j").replace("ou", "u"))
+
+
 def _same_name(ml: dict, el: dict) -> bool:
-    return bool(ml.get("name") and el.get("name") and normalize_name(ml["name"]) == normalize_name(el["name"]))
+    a, b = ml.get("name"), el.get("name")
+    if not a or not b:
+        return False
+    if normalize_name(a) == normalize_name(b):
+        return True
+    ka, kb = spelling(a), spelling(b)
+    return ka == kb and len(ka) >= 3 and min(len(a), len(b)) >= 6  # "Tera" and "Tara" are two towns
 
 
 def _place_score(ml: dict, el: dict) -> float | None:
@@ -204,7 +224,9 @@ def _place_score(ml: dict, el: dict) -> float | None:
         return 1.5 if km <= 10 else 0.5 if km <= 40 else 0.0
     if ml.get("country") and el.get("country") and ml["country"] != el["country"] and _placed(ml) and _placed(el):
         return HOMONYM if same_name else None
-    return 3.0 if same_name else 0.0
+    if same_name:
+        return 3.0
+    return UNPLACED_NAMES if ml.get("name") and el.get("name") and not (_placed(ml) or _placed(el)) else 0.0
 
 
 def _placed(loc: dict) -> bool:
@@ -213,14 +235,11 @@ def _placed(loc: dict) -> bool:
     return loc.get("lat") is not None or loc.get("precision") in _WIDE
 
 
-def _names(record: dict) -> set[str]:
-    return {normalize_name(n) for n in record.get("places_named") or []}
-
-
 def _cross_named(a: dict, b: dict) -> bool:
     """Whether one record's place is among the other places the other's report names beside its own."""
-    la, lb = (a.get("location") or {}).get("name"), (b.get("location") or {}).get("name")
-    return bool(la and normalize_name(la) in _names(b)) or bool(lb and normalize_name(lb) in _names(a))
+    la, lb = a.get("location") or {}, b.get("location") or {}
+    return any(_same_name(la, {"name": n}) for n in b.get("places_named") or []) or any(
+        _same_name(lb, {"name": n}) for n in a.get("places_named") or [])
 
 
 def _date_score(mention: dict, event: dict) -> float | None:
