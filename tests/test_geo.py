@@ -221,3 +221,12 @@ def test_geo_a_lead_with_no_place_is_placed_by_the_sentence_that_follows(one):
     e = one("A drone strike killed six fighters and wounded several on Tuesday, local sources said. "
             "The strike hit a pick-up truck outside Anderamboukane.", "2024-10-09")
     assert e.location.name == "Anderamboukane" and e.location.country == "ML"
+
+
+def test_geo_a_part_of_a_town_told_with_a_compass_word_is_the_town(one):
+    e = one("A bomb tore through a minibus in a mostly Hazara neighbourhood of western Kabul on Sunday, killing four.",
+            "2024-10-28")
+    assert (e.location.name, e.location.country) == ("Kabul", "AF")
+    e = one("An Israeli drone killed a man on a motorcycle in the Wadi Jilo area of southern Lebanon this afternoon.",
+            "2024-05-14")
+    assert e.location.country == "LB" and e.location.name != "Lebanon"

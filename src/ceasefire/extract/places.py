@@ -51,11 +51,13 @@ _SUBJECT = re.compile(
 )
 # "Gwoza (Borno)": a name with its province in brackets is a place, whatever precedes it
 _WITH_ADMIN = re.compile(rf"(?<![\w\-])(?P<name>{_NAME})[ \t]*\((?P<admin>[A-Z][a-z][\w'\u2019\-]*(?:[ \t-]+[A-Z][\w'\u2019\-]*){{0,3}})\)")
-# "the Kirovsky district of Donetsk", "the Shaboura area of Rafah": a part of a town stands for the town
+# "the Kirovsky district of Donetsk", "the Shaboura area of Rafah", "a neighbourhood of western Kabul": a part
+# of a town stands for the town
 # (not "the Yabaal district of Middle Shabelle region", a district of a region)
 _PART_OF_TOWN = re.compile(
     rf"(?<![\w\-])(?P<part>{_NAME})\s+(?:micro-?district|district|neighbou?rhood|quarter|area|ward|sector)\s+of\s+"
-    rf"(?:the\s+)?(?:(?:city|town)\s+of\s+)?(?P<name>{_NAME})"
+    rf"(?:the\s+)?(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?"
+    rf"(?:(?:city|town)\s+of\s+)?(?P<name>{_NAME})"
 )
 _REGION_AFTER = re.compile(r"[\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*)*\s+(?:region|province|oblast|governorate|state|county)\b")
 # "MNDAA-held Lashio", "Russian-occupied Donetsk"
@@ -125,8 +127,8 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
                                   "dateline"))
     parts = []
     for m in _PART_OF_TOWN.finditer(text):
-        if _REGION_AFTER.match(text, m.end("name")):
-            continue
+        if _REGION_AFTER.match(text, m.end("name")) or m.group("name") in lex.sides or lex.demonyms_exact(m.group("name")):
+            continue  # "the Aitaroun area of southern Lebanon": a place in a country, not a part of a town
         add(m.start("name"), m.end("name"), "city", "pattern")
         parts.append((m.start("part"), m.start("name")))
     for regex in (_OF, _AFTER):
