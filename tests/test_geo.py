@@ -230,3 +230,9 @@ def test_geo_a_part_of_a_town_told_with_a_compass_word_is_the_town(one):
     e = one("An Israeli drone killed a man on a motorcycle in the Wadi Jilo area of southern Lebanon this afternoon.",
             "2024-05-14")
     assert e.location.country == "LB" and e.location.name != "Lebanon"
+
+
+def test_geo_the_outskirts_of_a_town_are_the_town_not_the_city_it_lies_west_of(one):
+    e = one("Two farmers died when artillery shells fell on the outskirts of Jisr al-Shughur town, west of Idlib, "
+            "at dawn today.", "2024-08-02")
+    assert e.location.name == "Jisr al-Shughur"
