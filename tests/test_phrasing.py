@@ -304,3 +304,101 @@ def test_the_sentences_that_tell_an_event_are_its_notes(one):
     assert notes == ["Russian artillery shelled a school in Novoselivka on Monday, killing two teachers.",
                      "Four pupils were wounded by shrapnel."]
     assert acled_row(e, {})["notes"] == " ".join(notes)
+
+
+@pytest.mark.parametrize("text", [
+    "About twenty villagers were taken away by gunmen from Gidan Bawa late on Tuesday.",
+    "Bandits carried off eight farmers from their fields near Maru on Saturday.",
+    "Armed men took away four engineers of a road construction firm in Bannu on Friday.",
+    "Two nurses were whisked away by suspected kidnappers outside the clinic in Auchi on Sunday.",
+])
+def test_people_taken_away_by_an_armed_agent_are_an_abduction(one, text):
+    e = one(text, "2024-06-10")
+    assert (e.sub_event_type, e.actor1.name) == ("Abduction/forced disappearance", "Unidentified Armed Group")
+
+
+@pytest.mark.parametrize("text", [
+    "Bandits took away their cattle in Maru on Friday.",
+    "The police took away the suspects for questioning in Kano.",
+    "Rescue workers carried off the bodies of the victims from the rubble.",
+    "The militants threatened to take away the children of anyone who refused to pay.",
+    "The rebels denied that their fighters had taken away any aid workers.",
+])
+def test_goods_the_dead_threats_and_denials_taken_away_are_no_abduction(code, text):
+    assert [e.sub_event_type for e in code(text, "2024-06-10")] in ([], ["Looting/property destruction"])
+
+
+@pytest.mark.parametrize("text, best", [
+    ("The army eliminated 30 extremist elements in the forest near Beni on Monday.", 30),
+    ("Troops neutralised twelve hostile elements near Diffa on Sunday.", 12),
+    ("The armed forces killed several gang members in Croix-des-Bouquets on Monday.", 3),
+])
+def test_elements_and_gang_members_are_people_beside_a_killing_word(one, text, best):
+    e = one(text, "2024-06-11")
+    assert e.sub_event_type == "Armed clash" and e.fatalities.best == best
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers stopped two men who rushed the fence near Rafah on Sunday. The troops eliminated the terrorists.",
+    "Gendarmes killed the bandits who had attacked the market in Tera on Saturday.",
+])
+def test_a_killing_of_fighters_told_without_a_figure_is_a_clash(one, text):
+    e = one(text, "2024-06-10")
+    assert e.sub_event_type == "Armed clash" and e.fatalities is None
+
+
+def test_a_killing_of_civilians_told_without_a_figure_is_an_attack(one):
+    e = one("Gunmen killed the villagers of Kwall in their fields on Monday.", "2024-06-11")
+    assert e.sub_event_type == "Attack" and e.actor1.name == "Unidentified Armed Group"
+
+
+@pytest.mark.parametrize("text", [
+    "#Encounter has started at Dooru, Anantnag. Police and army are on the job.",
+    "An encounter broke out between security forces and militants in Shopian district on Friday.",
+    "Two militants were killed in a fierce encounter with troops in Kupwara on Friday.",
+])
+def test_an_encounter_in_indian_english_is_a_gunfight(one, text):
+    assert one(text, "2024-06-10").sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize("text", [
+    "A chance encounter with the minister at the airport led to a long conversation.",
+    "The president recalled his encounter with the rebel leader in Nairobi.",
+])
+def test_an_encounter_with_a_person_is_no_gunfight(code, text):
+    assert code(text, "2024-06-10") == []
+
+
+@pytest.mark.parametrize("text, best", [
+    ("The attack on Ruwi village on Sunday night claimed nine lives, officials said.", 9),
+    ("Five lives were lost when gunmen stormed Kasso village on Sunday.", 5),
+    ("The raid on the camp near Bama cost the lives of six soldiers on Sunday.", 6),
+    ("Police said one fatality was recorded after the raid on Bokkos on Sunday.", 1),
+    ("Gunmen killed a shopkeeper in Kwall on Sunday.", 1),
+    ("The enemy lost up to 60 servicemen near Robotyne on Sunday.", 60),
+])
+def test_lives_lost_claimed_and_fatality_are_tolls(one, text, best):
+    assert one(text, "2024-06-10").fatalities.best == best
+
+
+@pytest.mark.parametrize("text", [
+    "The governor said no lives were lost in the fire.",
+    "Two soldiers lost their legs in the blast, doctors said.",
+    "The company lost 300 workers to a rival firm last year.",
+    "Hezbollah mourned one of its fighters from Aitaroun who was martyred on the road to Al-Quds.",
+    "The Islamic Resistance mourns the martyr Hassan Ali, from Khiam in south Lebanon, who was martyred on the road to Jerusalem.",
+])
+def test_death_notices_and_other_losses_are_no_toll(code, text):
+    assert all(e.fatalities is None or e.fatalities.best == 0 for e in code(text, "2024-06-10"))
+
+
+def test_a_notice_that_tells_the_strike_keeps_its_toll(one):
+    e = one("Hezbollah mourned two of its fighters who were killed in an Israeli drone strike on a car in Aitaroun on Tuesday.",
+            "2024-06-10")
+    assert e.sub_event_type == "Air/drone strike" and e.fatalities.best == 2
+
+
+def test_a_missile_that_tore_through_a_building_is_a_strike(one):
+    e = one("A Russian missile tore through an apartment block in Zaporizhzhia on Sunday, killing four residents.",
+            "2024-06-10")
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.fatalities.best == 4

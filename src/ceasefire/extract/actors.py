@@ -32,7 +32,7 @@ _FORCE_NOUNS = {
     "protesters": r"protesters|protestors|demonstrators|activists|opposition supporters",
 }
 _GENERIC = [
-    (re.compile(r"(?<![\w\-])(?:(?:unidentified|unknown|suspected|masked|armed|unidentified armed)\s+)?(?:gunmen|assailants|attackers|armed men|militants|insurgents|jihadists|bandits|terrorists)(?![\w\-])", re.I),
+    (re.compile(r"(?<![\w\-])(?:(?:unidentified|unknown|suspected|masked|armed|unidentified armed)\s+)?(?:gunmen|assailants|attackers|armed men|militants|insurgents|jihadists|bandits|terrorists|kidnappers|abductors|extremists)(?![\w\-])", re.I),
      "Unidentified Armed Group", "unidentified armed group", None),
     (re.compile(r"(?<![\w\-])(?:protesters|protestors|demonstrators)(?![\w\-])", re.I), "Protesters", "protesters", "context"),
     (re.compile(r"(?<![\w\-])(?:rioters|mobs?|angry crowds?)(?![\w\-])", re.I), "Rioters", "rioters", "context"),
@@ -150,6 +150,6 @@ def _role(text: str, hit: ActorHit, cues, claim_spans, doc: Analysis) -> str | N
     if not cues:
         return None
     strong = [c for c in cues if not c.weak] or cues
-    if hit.start < strong[0].start:
-        return "agent"
+    if hit.start < strong[0].start or hit.start == strong[0].start and hit.end < strong[0].end:
+        return "agent"  # before the cue, or the subject that opens it ("gunmen killed", "bandits carried off")
     return "target"

@@ -16,7 +16,7 @@ from ..models import Count
 from .document import Analysis, CasualtyHit
 from .lexicon import Lexicon
 
-REQUIRES = ("sentences", "dates")
+REQUIRES = ("sentences", "dates", "cues")
 ASSIGNS = ("casualties",)
 
 _WORD = re.compile(r"[\w'\u2019\-]+|[^\w\s]")
@@ -62,6 +62,10 @@ class _Grammar:
         self.verb_kind = {w.lower(): k for k, ws in n["verbs"].items() for w in ws}
         self.verb = re.compile(rf"(?<![\w\-])(?:{verb_alt})(?![\w\-])", re.IGNORECASE)
         self.person_only = {w.lower() for w in n.get("person_only", [])}
+        self.phrases = [(re.compile(rf"(?<![\w\-])(?:{pattern})(?![\w\-])", re.IGNORECASE), kind)
+                        for kind, patterns in n.get("phrases", {}).items() for pattern in patterns]
+        self.singular = {w.lower() for w in n.get("singular", [])}
+        self.mourning = re.compile(rf"(?<![\w\-])(?:{n['mourning']})(?![\w\-])", re.IGNORECASE) if n.get("mourning") else None
         self.pending = re.compile("|".join(n["pending"]), re.IGNORECASE)
         self.none = [(re.compile(item["pattern"], re.IGNORECASE), tuple(item["sets"])) for item in n["none"]]
         self.toll = re.compile(r"\b(?:toll|tally)\b", re.IGNORECASE)
@@ -106,9 +110,18 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
     g = _grammar(lex)
     text = doc.match_text
     date_spans = [(d.start, d.end) for d in doc.dates]
+    told = {c.sentence for c in doc.cues if not c.unreal and not c.weak and c.family == "violence"}
     for sent in doc.sentences:
         s, e = sent.start, sent.end
+        if g.mourning and sent.index not in told and g.mourning.search(text, s, e):
+            continue  # "Hezbollah mourns one of its fighters, martyred on the road to Jerusalem": a notice, no incident
         verbs = [m for m in g.verb.finditer(text, s, e)]
+        phrase_kind: dict[int, str] = {}  # start of a phrase casualty word -> its kind
+        for regex, kind in g.phrases:
+            for m in regex.finditer(text, s, e):
+                if not any(v.start() <= m.start() < v.end() for v in verbs):
+                    verbs.append(m)
+                    phrase_kind[m.start()] = kind
         zeroed: set[str] = set()
         for regex, kinds in g.none:
             for m in regex.finditer(text, s, e):
@@ -141,13 +154,15 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
                     limit = 9 if who else 2
                     if len(between) > limit or _has_other(numbers, verbs, num.end(), v.start()):
                         continue
-                    if _article_without_who(num, who):
-                        continue
+                    if _article_without_who(num, who) and (between or v.group().lower() not in g.singular):
+                        continue  # "one fatality" counts, "one was killed" does not
                     pairs.append((len(between), vi, ni, who))
                 elif num.start() >= v.end():  # "killing N <who>", "Fatalities: N"
                     between = _words_between(words, v.end(), num.start())
                     if len(between) > 3 or any(w in {";", "("} for w in between):
                         continue
+                    if any(w.lower() in _PREPOSITIONS for w in between):
+                        continue  # "killed in an Israeli strike", "wounded by a sniper": no figure
                     if _has_other(numbers, verbs, v.end(), num.start()):
                         continue
                     tail_end = min(e, num.end() + 60)
@@ -189,8 +204,9 @@ def find_casualties(doc: Analysis, lex: Lexicon) -> None:
             d.sentence == sent.index and not d.background for d in doc.dates)
         for vi, ni, who in chosen:
             v, num = verbs[vi], numbers[ni]
-            kind = g.verb_kind.get(v.group().lower(), "killed")
-            if not who and (kind in ("captured", "missing") or v.group().lower() in g.person_only):
+            kind = phrase_kind.get(v.start()) or g.verb_kind.get(v.group().lower(), "killed")
+            person_only = v.group().lower() in g.person_only or v.start() in phrase_kind
+            if not who and (kind in ("captured", "missing") or person_only):
                 continue  # "two drones were neutralised" counts nobody
             count = g.count(num)
             if count is None:
@@ -231,6 +247,7 @@ def _combined(text: str, verb: re.Match[str], s: int, e: int) -> bool:
 
 
 _CUMULATIVE = re.compile(r"\b(?:have|has)\s+(?:now\s+|so far\s+|reportedly\s+)?(?:been\s+)?(?:killed|died|wounded|injured|lost)\b", re.I)
+_PREPOSITIONS = {"in", "by", "during", "on", "at", "near", "from", "with", "after", "when", "while", "as"}
 _SHARED_NOUN = re.compile(r"^\s+[A-Z][\w\-]+\s+and\s+$")
 _SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+(?:at least\s+)?$", re.I)
 
