@@ -402,3 +402,9 @@ def test_a_missile_that_tore_through_a_building_is_a_strike(one):
     e = one("A Russian missile tore through an apartment block in Zaporizhzhia on Sunday, killing four residents.",
             "2024-06-10")
     assert e.sub_event_type == "Shelling/artillery/missile attack" and e.fatalities.best == 4
+
+
+def test_a_post_that_tells_artillery_hitting_a_district_now_is_shelling(one):
+    e = one("Mykolaiv right now: artillery hitting the Korabelnyi district, smoke over the river. Stay in shelters.",
+            "2024-06-10")
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
