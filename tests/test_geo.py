@@ -236,3 +236,9 @@ def test_geo_the_outskirts_of_a_town_are_the_town_not_the_city_it_lies_west_of(o
     e = one("Two farmers died when artillery shells fell on the outskirts of Jisr al-Shughur town, west of Idlib, "
             "at dawn today.", "2024-08-02")
     assert e.location.name == "Jisr al-Shughur"
+
+
+def test_geo_the_line_of_control_is_no_town(one):
+    e = one("Pakistani troops fired mortars across the Line of Control at Indian posts in the Poonch sector overnight, "
+            "wounding a soldier.", "2026-01-19")
+    assert e.location.name == "Poonch" and e.location.country == "IN"

@@ -87,7 +87,7 @@ _STOP = {
     "azerbaijani", "ukrainian", "israeli", "according", "however", "meanwhile", "later", "earlier",
     "following", "after", "before", "during", "under", "since", "statement", "sources", "police",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "tonight",
-    "yesterday", "urgent", "breaking", "update",
+    "yesterday", "urgent", "breaking", "update", "line",  # "the Line of Control", "the Line of Contact"
 }
 
 
