@@ -36,7 +36,7 @@ _PROTEST_CUES = {"protest", "riot", "mob"}
 _PRECISION = {
     "village": "town", "town": "town", "city": "town", "settlement": "town", "community": "town",
     "hamlet": "town", "locality": "town", "border village": "town", "frontline village": "town",
-    "port city": "town", "port": "town", "outskirts": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
+    "port city": "town", "port": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
     "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
     "neighborhood": "exact", "suburb": "exact", "railway station": "exact", "bus station": "exact",
     "bazaar": "exact", "bazar": "exact", "market": "exact", "district": "district", "raion": "district", "county": "district",
