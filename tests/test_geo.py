@@ -232,7 +232,6 @@ def test_geo_a_part_of_a_town_told_with_a_compass_word_is_the_town(one):
     assert e.location.country == "LB" and e.location.name != "Lebanon"
 
 
-
 def test_geo_the_line_of_control_is_no_town(one):
     e = one("Pakistani troops fired mortars across the Line of Control at Indian posts in the Poonch sector overnight, "
             "wounding a soldier.", "2026-01-19")

@@ -300,3 +300,16 @@ def test_merge_two_names_the_gazetteer_places_nowhere_count_against_one_incident
     same_place = record(location=dict(unplaced, name="Lotimor"), sub="Attack", kind="Violence against civilians",
                         sides=(None, None), told="on Sunday", sentence="Gunmen attacked a cattle camp.")
     assert fits(same_place, candidate(raid)) - fits(other, candidate(raid)) == pytest.approx(4.0)  # +3 against -1
+
+
+def test_merge_a_crackdown_told_as_a_protest_by_one_source_and_an_attack_by_another_is_one_incident():
+    rights_group = record(sub="Excessive force against protesters", kind="Protests", sides=("Armenia", None), killed=3,
+                          sentence="Police opened fire on marchers outside the town hall in Jermuk, killing three.")
+    wire = record(sub="Attack", kind="Violence against civilians", sides=("Armenia", None), killed=3,
+                  sentence="Security forces shot dead three demonstrators outside the town hall in Jermuk.")
+    assert fits(wire, candidate(rights_group)) >= THRESHOLD
+    # in another town the same day it is another incident; a strategic development is never a protest
+    assert fits(record(location=GNDEVAZ, sub="Attack", kind="Violence against civilians", sides=("Armenia", None)),
+                 candidate(rights_group)) < THRESHOLD
+    assert fits(record(sub="Arrests", kind="Strategic developments", sides=("Armenia", None)),
+                 candidate(rights_group)) is None

@@ -12,6 +12,8 @@ Never the same incident (no score):
   (sources disagree on how to code the same strike); protests and riots another; strategic
   developments a third, save two that sources tell of a fight (``BRIDGES``): an intercepted strike
   ("disrupted weapons use", the strike for the side it hit) and a base set up in a town just taken;
+  a protest or riot against political violence is no veto but scores ``UNREST_AND_VIOLENCE`` (-2):
+  "police opened fire on the marchers, killing three" is a protest to one source, an attack to another;
 - dates more than a day apart (a week for week-precise dates); a date the report does not tell
   (the publication date stands in) may fall up to two days after the event's (statements and
   daily briefings come late);
@@ -93,6 +95,7 @@ DISTINCT_MEANS = -5.0  # a strike by other means than every source of the event 
 DISTINCT_KIND = -5.0  # a bombing against a ground assault that every source of the event tells
 NAMED_BESIDE = 1.5  # one report's place is named beside the other's (its district, the town it is near)
 UNPLACED_NAMES = -1.0  # two names the gazetteer places nowhere, neither named by the other's report
+UNREST_AND_VIOLENCE = -2.0  # one source tells a protest or riot, the other political violence
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -259,13 +262,19 @@ def _date_score(mention: dict, event: dict) -> float | None:
 def _pair_score(mention: dict, other: dict) -> float | None:
     """How well a mention fits one record of an event (its reconciled record or one of its mentions)
     on place, actors, type and figures; None when it cannot be the same incident."""
-    if not _families(mention) & _families(other) or _day_gap(mention, other) is None:
+    apart = 0.0
+    if not _families(mention) & _families(other):
+        if _families(mention) | _families(other) != {"violence", "unrest"}:
+            return None
+        apart = UNREST_AND_VIOLENCE  # "police fired on the marchers": a protest to one source, an attack to another
+    if _day_gap(mention, other) is None:
         return None
     s = _place_score(mention.get("location") or {}, other.get("location") or {})
     if _cross_named(mention, other):
         s = max(s if s is not None else 0.0, NAMED_BESIDE)  # "Khnatsakh ... the Goris medical centre" and "near Goris"
     if s is None:
         return None
+    s += apart
     ms, es = _sides(mention), _sides(other)
     if ms and es:
         shared = len(ms & es)
