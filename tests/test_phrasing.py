@@ -408,3 +408,32 @@ def test_a_post_that_tells_artillery_hitting_a_district_now_is_shelling(one):
     e = one("Mykolaiv right now: artillery hitting the Korabelnyi district, smoke over the river. Stay in shelters.",
             "2024-06-10")
     assert e.sub_event_type == "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Road accidents killed 12 people on the highway near Kano on Sunday.",
+        "Floods killed 40 people in Borno state this week, officials said.",
+        "A bus crash claimed nine lives near Quetta on Tuesday.",
+        "Seven miners died when a gold mine collapsed in North Darfur on Monday.",
+        "Cholera has killed 30 people in the camps around El Fasher since June.",
+    ],
+)
+def test_deaths_from_accidents_floods_and_disease_are_not_conflict_events(code, text):
+    assert code(text, "2024-06-10") == []
+
+
+@pytest.mark.parametrize(
+    "text, sub_event, killed",
+    [
+        ("Two soldiers were killed when their vehicle overturned after hitting a landmine near Gao.",
+         "Remote explosive/landmine/IED", 2),
+        ("Five people were killed in the crash of an army helicopter shot down by rebels near Goma.",
+         "Air/drone strike", 5),
+        ("Gunmen killed 12 people in a village near Kano on Sunday.", "Attack", 12),
+    ],
+)
+def test_a_crash_or_an_accident_caused_by_an_attack_is_still_an_event(one, text, sub_event, killed):
+    e = one(text, "2024-06-10")
+    assert (e.sub_event_type, e.fatalities.best) == (sub_event, killed)

@@ -1,6 +1,7 @@
 """From hits to events: group the sentences of each incident, reconcile, classify.
 
-A sentence with a real event cue (or a casualty figure) is a *frame*. Frames join the
+A sentence with a real event cue (or a casualty figure, unless it tells deaths of a cause outside
+conflict, triggers.yaml's ``not_conflict``, and no cue, weapon or armed actor) is a *frame*. Frames join the
 latest compatible event of their family (violence; protest/riot; strategic) unless their
 own date differs by more than a day, or they bring their own date and their own places,
 none shared with the event: then they start a new event. Sentences that only add detail
@@ -87,13 +88,17 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
     for i, names in cues_in.items():
         if "territory" in names and i not in territory_sentences:
             names.discard("territory")
+    weapon_sentences = {w.sentence for w in doc.weapons}
+    armed = {a.sentence for a in doc.actors if a.role == "agent" and a.kind not in ("civilians", "protesters")}
     casualty_sentences: dict[int, list[CasualtyHit]] = {}
     for h in doc.casualties:
         if h.sentence not in doc.background:
             casualty_sentences.setdefault(h.sentence, []).append(h)
-            if h.count is not None and (h.count.best or h.count.low or 0) > 0:
-                cues_in.setdefault(h.sentence, set()).add("casualty")
-    weapon_sentences = {w.sentence for w in doc.weapons}
+            sent = doc.sentences[h.sentence]
+            accident = (not cues_in.get(h.sentence) and h.sentence not in weapon_sentences and h.sentence not in armed
+                        and lex.not_conflict.search(doc.match_text, sent.start, sent.end) is not None)
+            if h.count is not None and (h.count.best or h.count.low or 0) > 0 and not accident:
+                cues_in.setdefault(h.sentence, set()).add("casualty")  # not "floods killed 40 people"
     places = _PlaceResolver(doc, lex, gazetteer)
     several = sum(1 for names in cues_in.values() if names & (_HOW_CUES | {"territory"})) > 1  # else no split to test
     drafts: list[_Draft] = []

@@ -206,6 +206,8 @@ class Lexicon:
             for name, spec in raw["triggers"]["cues"].items()
         ]
         self.unreal = re.compile(r"(?<![\w\-])(?:" + "|".join(raw["triggers"]["unreal"]) + r")(?![\w\-])")
+        self.not_conflict = re.compile(r"(?<![\w\-])(?:" + "|".join(raw["triggers"].get("not_conflict", ["(?!x)x"]))
+                                       + r")(?![\w\-])", re.IGNORECASE)
         self.rules: list[dict] = list(raw["rules"]["rules"])
         for rule in self.rules:
             if rule["sub_event_type"] not in self.sub_event_types:
