@@ -301,6 +301,8 @@ def test_browser_event_page_highlights_evidence_and_compares_sources(page, site)
     assert wounded.count() == 1 and wounded.inner_text() == "at least 14 Armenians were wounded"
     assert seed.locator("mark.ev-fatalities").first.inner_text() == "Two contract soldiers of the Defense Army were killed"
     assert seed.locator("mark.ev-location", has_text="Parukh").count() >= 1
+    assert seed.locator("mark.ev-places_named", has_text="Askeran").count() >= 1
+    assert seed.locator("mark.ev-notes").count() == 0  # the event's sentences are its notes, not highlighted
     assert seed.locator("mark").count() >= 15
 
     # one column per report, side by side

@@ -25,6 +25,7 @@ export function locateSpans(text, evidence) {
   const spans = [];
   for (const ev of evidence || []) {
     if (!ev || typeof ev.start !== "number" || typeof ev.end !== "number" || ev.end <= ev.start) continue;
+    if (ev.field === "notes") continue; // the sentences that tell the event: context, not a coded value
     let start = unit(ev.start);
     let end = unit(ev.end);
     if (typeof ev.text === "string" && ev.text && text.slice(start, end) !== ev.text) {
