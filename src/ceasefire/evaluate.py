@@ -15,6 +15,7 @@ missed event counts as misplaced.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -319,7 +320,7 @@ class MergeEvaluation:
                 for r in group:
                     lines.append(f"  [{key}] {r['id']} {r['published']}: {self._summary(r['id'])}")
             firsts = [g[0]["id"] for k, g in groups.items() if not k.startswith("none:")]
-            for a, b in zip(firsts, firsts[1:]):
+            for a, b in itertools.pairwise(firsts):
                 lines.append(f"  {a} vs {b}: {self._parts(a, b)}")
         clusters: dict[str, list[dict]] = {}
         for r in self.gold:
@@ -336,7 +337,7 @@ class MergeEvaluation:
             for r in group:
                 heads.setdefault(r["incident"], r["id"])
             ids = list(heads.values())
-            for a, b in zip(ids, ids[1:]):
+            for a, b in itertools.pairwise(ids):
                 lines.append(f"  {a} vs {b}: {self._parts(a, b)}")
         return lines
 
@@ -386,7 +387,6 @@ def evaluate_merge(gold_reports: list[dict], db_url: str | None = None) -> Merge
     """Ingest the gold reports (in publication order) into a store and score the incidents it
     forms against the gold incident labels, pair by pair: a pair of reports told of the same
     incident is a true positive when both joined the same stored event."""
-    import itertools
     import tempfile
 
     from .extract.pipeline import make_report, reference_for

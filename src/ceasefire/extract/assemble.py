@@ -21,8 +21,8 @@ from ..geo.gazetteer import Gazetteer, GazetteerEntry, distance_km, normalize_na
 from ..geo.resolve import Resolution, resolve_place
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
-from .places import _DATELINE
 from .lexicon import Lexicon
+from .places import _DATELINE
 
 REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
 ASSIGNS = ("events",)
