@@ -342,20 +342,20 @@ class MergeEvaluation:
         return lines
 
     def _summary(self, report_id: str) -> str:
+        from .store import merge
+
         found = self.mentions.get(report_id) or []
         if not found:
             return "no event"
         parts = []
         for m in found:
+            loc, told = m.get("location") or {}, merge._date_told(m)
             if m.get("reference"):
-                loc = m.get("location") or {}
-                parts.append(f"reference {m['date']} told={m.get('date_told')!r} place={loc.get('name')}")
+                parts.append(f"reference {m['date']} told={told!r} place={loc.get('name')}")
                 continue
-            loc = m.get("location") or {}
             sides = "/".join(str((m.get(role) or {}).get("side")) for role in ("actor1", "actor2"))
             weapons = ",".join(sorted({w.get("class") or w["name"] for w in m.get("weapons") or []}))
-            date = next((e["text"] for e in m.get("evidence", []) if e["field"] == "date"), None)
-            parts.append(f"{m['date']} told={date!r} place={loc.get('name')}({loc.get('precision')},{loc.get('country')},"
+            parts.append(f"{m['date']} told={told!r} place={loc.get('name')}({loc.get('precision')},{loc.get('country')},"
                          f"{loc.get('admin1')}) {m['sub_event_type']} sides={sides} weapons={weapons or '-'} "
                          f"fat={(m.get('fatalities') or {}).get('best')}")
         return " | ".join(parts)
@@ -368,13 +368,13 @@ class MergeEvaluation:
             return "one has no event"
         if ma.get("reference") or mb.get("reference"):
             return "a reference (no event of its own)"
-        words_b = merge.words_of(mb)
-        cand = merge.Candidate(0, mb, set(), words_b, [mb])
-        total = merge.score(ma, merge.words_of(ma), -1, cand)
+        words_a = merge.words_of(ma)
+        cand = merge.Candidate(0, mb, set(), merge.words_of(mb), [mb])
+        total = merge.score(ma, words_a, -1, cand)
         return (f"score={total} (threshold {merge.THRESHOLD}) families={sorted(map(str, merge._families(ma) & merge._families(mb)))} "
                 f"date={merge._date_score(ma, mb)} place={merge._place_score(ma.get('location') or {}, mb.get('location') or {})} "
                 f"pair={merge._pair_score(ma, mb)} means={sorted(merge._means(ma))}/{sorted(merge._means(mb))} "
-                f"kind={merge._kind(ma)}/{merge._kind(mb)} words={merge.text_similarity(merge.words_of(ma), cand):.2f}")
+                f"kind={merge._kind(ma)}/{merge._kind(mb)} words={merge.text_similarity(words_a, cand):.2f}")
 
     def table(self) -> str:
         p = self.pairs

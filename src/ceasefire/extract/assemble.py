@@ -586,7 +586,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     if not candidates and not any(p.how == "dateline" for p in doc.places):
         # "A drone strike killed eight at the weekend. The strike hit a gathering in X"
         ahead = [p for p in doc.places if max(sents) < p.sentence <= max(sents) + 2 and p.sentence not in doc.background]
-        candidates = [p for p in ahead if p.sentence == min(q.sentence for q in ahead)] if ahead else []
+        first = min((p.sentence for p in ahead), default=None)
+        candidates = [p for p in ahead if p.sentence == first]
     chosen: PlaceHit | None = None
     if territory and territory.place:
         chosen = next((p for p in candidates if p.name == territory.place), None)

@@ -263,8 +263,9 @@ def _pair_score(mention: dict, other: dict) -> float | None:
     """How well a mention fits one record of an event (its reconciled record or one of its mentions)
     on place, actors, type and figures; None when it cannot be the same incident."""
     apart = 0.0
-    if not _families(mention) & _families(other):
-        if _families(mention) | _families(other) != {"violence", "unrest"}:
+    mine, theirs = _families(mention), _families(other)
+    if not mine & theirs:
+        if mine | theirs != {"violence", "unrest"}:
             return None
         apart = UNREST_AND_VIOLENCE  # "police fired on the marchers": a protest to one source, an attack to another
     if _day_gap(mention, other) is None:
@@ -315,7 +316,8 @@ def _means(record: dict) -> set[str]:
 
 
 def _kind(record: dict) -> str | None:
-    """"bombing", "assault", or None when the record tells neither (shelling, a capture, a protest)."""
+    """"bombing", "stabbing", "shooting", another ground "assault", or None when the record tells none
+    of these (shelling, a capture, a protest, an attack told without how)."""
     explosive = any((w.get("class") or "") in _EXPLOSIVE for w in record.get("weapons") or [])
     if record["sub_event_type"] in _BOMBINGS or explosive:
         return "bombing"
