@@ -37,7 +37,9 @@ event's record and each of its mentions, the best of these):
   (``places_named``: "a farmer near Khnatsakh ... taken to Goris" and "near the town of Goris")
   at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country; two different names the
   gazetteer places nowhere ``UNPLACED_NAMES`` (-1: the Pibor abduction and the Kongor attack); a
-  name is the same in another transliteration (:func:`spelling`: "Pul-e Khumri", "Pul-i-Khumri");
+  name is the same in another transliteration (:func:`spelling`: "Pul-e Khumri", "Pul-i-Khumri"),
+  with or without its article or spaces ("Ad Daraj", "Daraj"; "Ywa Thit", "Ywathit"), or, for names
+  of six letters or more, with the same consonants ("Al-Khuwei", "Al-Khiwai"; "Kadugli", "Kaduqli");
 - actors: +1 for each side both name (at most 2), -1 when both name sides and share none (sides
   blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
@@ -195,14 +197,31 @@ def spelling(name: str) -> str:
     return _SOFT.sub("", key.replace("q", "k").replace("dj", "j").replace("ou", "u"))
 
 
+def _bare(name: str) -> str:
+    """A name with no article, space or hyphen: "Ad Daraj" and "Daraj", "Ywa Thit" and "Ywathit"."""
+    return _ARTICLE.sub("", normalize_name(name) + " ").replace(" ", "")
+
+
+def _consonants(name: str) -> str:
+    """A name's consonants ("Al-Khuwei" and "Al-Khiwai": khw), with "th" and "dh" one sound ("Thiban", "Dhiban"),
+    and "q", "g" and "k" one (the Arabic qaf: "Kadugli", "Kaduqli")."""
+    bare = _bare(name).replace("dh", "th").replace("ou", "u")
+    return re.sub(r"[aeiouy]", "", re.sub(r"[qg]", "k", bare))
+
+
 def _same_name(ml: dict, el: dict) -> bool:
     a, b = ml.get("name"), el.get("name")
     if not a or not b:
         return False
     if normalize_name(a) == normalize_name(b):
         return True
-    ka, kb = spelling(a), spelling(b)
-    return ka == kb and len(ka) >= 3 and min(len(a), len(b)) >= 6  # "Tera" and "Tara" are two towns
+    ba, bb = _bare(a), _bare(b)
+    if ba == bb and len(ba) >= 4:
+        return True
+    if min(len(ba), len(bb)) < 6:  # "Tera" and "Tara" are two towns
+        return False
+    ka = spelling(a)
+    return (ka == spelling(b) and len(ka) >= 3) or (_consonants(a) == _consonants(b) and len(_consonants(a)) >= 3)
 
 
 def _place_score(ml: dict, el: dict) -> float | None:
