@@ -236,3 +236,18 @@ def test_geo_the_line_of_control_is_no_town(one):
     e = one("Pakistani troops fired mortars across the Line of Control at Indian posts in the Poonch sector overnight, "
             "wounding a soldier.", "2026-01-19")
     assert e.location.name == "Poonch" and e.location.country == "IN"
+
+
+def test_geo_a_street_or_a_square_places_the_event_in_its_town(one):
+    # the street is no namesake village: the town the report names beside it is the place
+    e = one("Riot police fired tear gas at protesters on Rustaveli Avenue in Tbilisi last night; 11 officers were "
+            "injured in front of the Parliament building.", "2024-12-03")
+    assert (e.location.name, e.location.country, e.location.precision) == ("Tbilisi", "GE", "town")
+    assert "Rustaveli Avenue" in e.places_named
+    # a town's centre written as one name: the town; the speaker is not a place
+    e = one("KNCHR has monitored today's protests in Nairobi CBD and documented 2 deaths from gunshot wounds. "
+            "We condemn the use of lethal force by police against protesters on Moi Avenue.", "2025-07-01")
+    assert (e.location.name, e.location.country) == ("Nairobi", "KE")
+    # a street with no town named stays unplaced, not at a village called Moi
+    e = one("Police shot dead two protesters on Moi Avenue this afternoon.", "2025-07-01")
+    assert e.location.name == "Moi Avenue" and e.location.lat is None

@@ -22,7 +22,7 @@ from ..geo.resolve import Resolution, resolve_place
 from ..models import Actor, Casualty, Count, Event, Evidence, Location, TerritoryChange, Weapon
 from .document import ActorHit, Analysis, CasualtyHit, PlaceHit
 from .lexicon import Lexicon
-from .places import _DATELINE
+from .places import _DATELINE, STREET
 
 REQUIRES = ("sentences", "cues", "casualties", "weapons", "actors", "dates", "places", "claims", "territory")
 ASSIGNS = ("events",)
@@ -40,7 +40,7 @@ _PRECISION = {
     "port city": "town", "port": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
     "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
     "neighborhood": "exact", "suburb": "exact", "railway station": "exact", "bus station": "exact",
-    "bazaar": "exact", "bazar": "exact", "market": "exact", "district": "district", "raion": "district", "county": "district",
+    "bazaar": "exact", "bazar": "exact", "market": "exact", STREET: "exact", "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }
@@ -559,10 +559,15 @@ class _PlaceResolver:
         if self.dateline is not None and normalize_name(p.name) == normalize_name(self.dateline.entry.name):
             return self.dateline
         key = (p.name, p.admin, p.feature)
+        if p.feature == STREET:  # never a namesake town: "Moi Avenue" is not Moi; "Nairobi CBD" is Nairobi
+            head = _CENTRE.match(p.name)
+            if head is None:
+                return None
+            key = (head.group("town"), p.admin, None)
         if key not in self._cache:
-            found = resolve_place(self.gazetteer, p.name, context=self.context, nearby=self.nearby,
-                                  admin_hint=p.admin, feature_hint=p.feature, named=self.named)
-            named = _NAMED_FEATURE.match(p.name)
+            found = resolve_place(self.gazetteer, key[0], context=self.context, nearby=self.nearby,
+                                  admin_hint=p.admin, feature_hint=key[2], named=self.named)
+            named = _NAMED_FEATURE.match(key[0])
             if found is None and named:  # "Bor County", "Jani Khel Town": the place under its own name
                 found = resolve_place(self.gazetteer, named.group("name"), context=self.context, nearby=self.nearby,
                                       admin_hint=p.admin, feature_hint=p.feature or named.group("feat").lower())
@@ -570,6 +575,8 @@ class _PlaceResolver:
         return self._cache[key]
 
 
+# a town's centre written as a place: "Nairobi CBD"
+_CENTRE = re.compile(r"(?P<town>.+?)\s+(?:CBD|Central Business District)$")
 # a feature word written as part of a name the gazetteer may not hold in that form
 _NAMED_FEATURE = re.compile(r"(?P<name>.+?)\s+(?P<feat>County|District|Province|Territory|Township|Town|Municipality|"
                             r"Prefecture|Commune|Locality|Camp|Site)$")
@@ -623,6 +630,9 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         hit, found = near
         entry = found.entry
         ev("location", hit.start, hit.end)
+        if chosen.feature == STREET and entry.precision in ("town", "exact"):  # "on Moi Avenue" in Nairobi: Nairobi
+            return Location(name=entry.name if hit.name.lower() == entry.name.lower() else hit.name, admin1=entry.admin1,
+                            admin2=entry.admin2, country=entry.country, lat=entry.lat, lon=entry.lon, precision="town")
         kind = _PRECISION.get(hit.feature or "") or entry.precision
         approx = "region" if kind in ("region", "country") or entry.feature == "COUNTRY" else "district"
         return Location(name=chosen.name, admin1=entry.admin1, admin2=entry.admin2 or (entry.name if approx == "district" else None),
@@ -655,7 +665,10 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
         # record with no precision, so that it places nothing
         precision = "country" if country else None
         country = country or guessed
-    return Location(name=chosen.name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
+    name = chosen.name
+    if chosen.feature == STREET and res is not None:  # "Nairobi CBD": Nairobi
+        name, precision = res.entry.name, "town"
+    return Location(name=name, admin1=admin1, admin2=admin2, country=country, lat=lat, lon=lon, precision=precision)
 
 
 def _places_named(doc: Analysis, lex: Lexicon, sents: set[int], location: Location | None, ev) -> list[str]:

@@ -20,6 +20,7 @@ _DENY = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismisse
 _NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+(?:of|in|for|and|on|the|de|al-|[A-Z][\w'\u2019.\-]*)){0,7}"
 _AFTER_SAY = re.compile(rf"(?<![\w\-])(?P<verb>{_SAY})(?:\s+(?:on|in)\s+\w+)?\s*,?\s+(?:the\s+|a\s+)?(?P<name>{_NAME})(?=\s*(?:[.,;]|$))")
 _BEFORE_SAY = re.compile(rf"(?P<name>{_NAME})\s+(?:(?:has|have|had|also|later|then|again|on \w+)\s+)?(?P<verb>{_SAY})(?![\w\-])")
+_AT = re.compile(r"(?<![\w\-])(?:in|on|at|near)\s+$")  # a place before the name: "officials in Kyiv said"
 _GENERIC = (
     r"(?:(?:local|security|medical|military|hospital|government|official|humanitarian|health|rescue|emergency|police|"
     r"aid|village|tribal|community|regional|provincial|district)\s+){0,2}"
@@ -54,6 +55,9 @@ def find_claims(doc: Analysis, lex: Lexicon) -> None:
                     continue
                 if regex is _AFTER_SAY and m.start("name") - m.end("verb") > 12:
                     continue
+                if regex is _BEFORE_SAY and _AT.search(text, max(s, a - 8), a):
+                    continue  # "protests in Nairobi CBD and documented": a place, not who speaks
+
                 found.append(ClaimHit(a, b, sent.index, name, denial=verb in _DENY))
         for k in known:  # a known claimant as subject of a say verb a few words on
             tail = text[k.end : min(e, k.end + 60)]

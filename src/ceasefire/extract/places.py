@@ -71,6 +71,13 @@ _PART_OF = re.compile(
     rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages|market|bazaa?r|"
     rf"main square|central square|railway station|bus station|hospital)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
+# a street, a square or a landmark of a town: "Moi Avenue", "Rustaveli Avenue", "Tahrir Square", "Nairobi CBD";
+# the event is placed at the town the report names beside it
+_STREET = re.compile(
+    rf"(?<![\w\-])(?P<name>(?:{_NAME}\s+(?:Avenue|Street|Road|Boulevard|Square|Roundabout|Highway|Bridge|Junction|"
+    rf"Chowk|Circle|Expressway|CBD|Central Business District))|Parliament(?=\s+building|\s+house|[\s.,;]))"
+)
+STREET = "street"  # the feature of such a place
 # "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
 _HEADWORD = re.compile(r"^\s*(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)\.\s+(?=[A-Z])")
 _DATELINE = re.compile(
@@ -131,6 +138,8 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
             continue  # "the Aitaroun area of southern Lebanon": a place in a country, not a part of a town
         add(m.start("name"), m.end("name"), "city", "pattern")
         parts.append((m.start("part"), m.start("name")))
+    for m in _STREET.finditer(text):
+        add(m.start("name"), m.end("name"), STREET, "pattern")
     for regex in (_OF, _AFTER):
         for m in regex.finditer(text):
             add(m.start("name"), m.end("name"), m.group("feat"), "pattern")
