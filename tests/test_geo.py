@@ -251,3 +251,10 @@ def test_geo_a_street_or_a_square_places_the_event_in_its_town(one):
     # a street with no town named stays unplaced, not at a village called Moi
     e = one("Police shot dead two protesters on Moi Avenue this afternoon.", "2025-07-01")
     assert e.location.name == "Moi Avenue" and e.location.lat is None
+
+
+def test_geo_a_report_that_names_no_side_is_placed_by_the_provinces_it_names(one):
+    # no side or dateline names a country: the district and province do, and the Turkish Chai is not it
+    e = one("On 9 July 2024, insurgents raided Chai village (Macomia district, Cabo Delgado), beheading 3 civilians "
+            "and burning several houses.", "2024-07-13")
+    assert (e.location.name, e.location.country) == ("Chai", "MZ")

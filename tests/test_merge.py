@@ -238,6 +238,12 @@ def test_merge_a_statement_joins_an_event_the_gazetteer_could_not_place_by_its_n
     assert fits(claim, candidate(event)) >= THRESHOLD
     elsewhere = dict(claim, location=dict(JERMUK, name="Timika"))
     assert fits(elsewhere, candidate(event)) is None
+    # the same name placed at two namesakes (the checkpost's district and a village across the border)
+    district = dict(JERMUK, name="Jani Khel", country="PK", lat=32.985, lon=70.604, precision="district")
+    event = record(location=district, sub="Armed clash", kind="Battles", sides=("Pakistan", None),
+                   sentence="Militants attacked the Jani Khel checkpost.")
+    namesake = dict(JERMUK, name="Jani Khel", country="AF", lat=32.763, lon=68.397, precision="town")
+    assert fits(dict(claim, location=namesake), candidate(event)) >= THRESHOLD
 
 
 def test_merge_a_machete_massacre_is_the_attack_another_source_tells_without_weapons():

@@ -526,6 +526,8 @@ class _PlaceResolver:
                 votes[m.entry.country] += 1
         self.context = [c for c, _ in votes.most_common()]
         self.named = frozenset(normalize_name(p.name) for p in doc.places)
+        if not self.context and gazetteer is not None:
+            self.context = self._places_context(gazetteer)
         self.dateline: Resolution | None = None
         self.nearby = tuple(dict.fromkeys(
             t for c in self.context for side in [lex.side_of_country.get(c)] if side for t in side.theatres
@@ -541,6 +543,22 @@ class _PlaceResolver:
             if found and found.entry.country:
                 self.dateline = found
                 self.context = [found.entry.country] + [c for c in self.context if c != found.entry.country]
+
+    def _places_context(self, gazetteer: Gazetteer) -> list[str]:
+        """The countries of the provinces and cities a report names, for a report whose sides and
+        words name none: "Chai village (Macomia district, Cabo Delgado)" is in Mozambique, not the
+        Turkish Chai."""
+        votes: Counter[str] = Counter()
+        for p in self.doc.places:
+            if p.how == "dateline" or p.feature == STREET:
+                continue
+            found = resolve_place(gazetteer, p.name, context=[], feature_hint=p.feature, named=self.named)
+            entry = found.entry if found is not None and not found.fuzzy else None
+            if entry is not None and entry.country and (entry.feature in ("ADM1", "ADM2", "district", "region")
+                                                        or _PRECISION.get(p.feature or "") in ("district", "region")
+                                                        or entry.population >= 50_000):
+                votes[entry.country] += 1
+        return [c for c, _ in votes.most_common()]
 
     def town_coords(self, sentence: int) -> list[tuple[float, float]]:
         """Coordinates of the towns (not regions) a sentence names and the gazetteer knows."""

@@ -66,8 +66,8 @@ event's record and each of its mentions, the best of these):
 A mention joins the best event scoring at least ``THRESHOLD``; otherwise it starts a new one.
 
 A reference (a statement or denial with no event of its own) has no type: it must match on place
-(within 10 km, or its region holds the event's town, or the same name where the gazetteer placed
-only one of them), date (two days; a reference with no date of
+(within 10 km, or its region holds the event's town, or the same name wherever the gazetteer
+placed the two), date (two days; a reference with no date of
 its own may come up to three days after the event) and words. One that fits no stored event waits
 (the store's ``pending_references``) and is matched, by the same rule, against each event created
 later: a denial published before the report of the strike it denies joins it when it comes.
@@ -318,8 +318,8 @@ def _reference_score(mention: dict, mention_words: set[str], cand: Candidate) ->
     if days > 2:
         return None
     unplaced = el.get("lat") is None or ml.get("lat") is None
-    if unplaced and _same_name(ml, el):
-        pass  # the same name, one of them not in the gazetteer: the place the event's sources wrote
+    if _same_name(ml, el):
+        pass  # the same name, however the gazetteer placed the two (a namesake, the district): the place the sources wrote
     elif ml.get("precision") in _WIDE:
         if not _holds(ml, el):
             return None
