@@ -258,3 +258,18 @@ def test_geo_a_report_that_names_no_side_is_placed_by_the_provinces_it_names(one
     e = one("On 9 July 2024, insurgents raided Chai village (Macomia district, Cabo Delgado), beheading 3 civilians "
             "and burning several houses.", "2024-07-13")
     assert (e.location.name, e.location.country) == ("Chai", "MZ")
+
+
+def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
+    # a side whose theatres do not include Mozambique: the brackets still say where Chai is
+    e = one("On 9 July 2024, ISWAP fighters raided Chai village (Macomia district, Cabo Delgado), beheading 3 "
+            "civilians.", "2024-07-13")
+    assert (e.location.name, e.location.country, e.location.admin2) == ("Chai", "MZ", "Macomia")
+    assert e.location.precision == "district"  # placed at its district, claiming no more
+    # an oblast that has a namesake town in Russia is still the oblast of the Ukrainian town
+    e = one("Russian aircraft dropped glide bombs on Pokrovsk (Donetsk) on 3 September 2024, killing two civilians.",
+            "2024-09-04")
+    assert (e.location.country, e.location.admin1) == ("UA", "Donetsk")
+    # a district name the gazetteer holds only as a foreign town by another name is no district ("Bui" is not Bowie)
+    e = one("On 3 May 2025, unidentified gunmen killed two farmers in Tobin (Bui, North-West).", "2025-05-04")
+    assert e.location.country != "US"

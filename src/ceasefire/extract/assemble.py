@@ -514,6 +514,7 @@ class _PlaceResolver:
         self.gazetteer = gazetteer
         self.doc = doc
         self._cache: dict[tuple[str, str | None, str | None], Resolution | None] = {}
+        self._admins: dict[tuple[str, str, str | None], tuple[str, Resolution] | None] = {}
         votes: Counter[str] = Counter()
         for a in doc.actors:
             side = lex.sides.get(a.side or "")
@@ -589,8 +590,44 @@ class _PlaceResolver:
             if found is None and named:  # "Bor County", "Jani Khel Town": the place under its own name
                 found = resolve_place(self.gazetteer, named.group("name"), context=self.context, nearby=self.nearby,
                                       admin_hint=p.admin, feature_hint=p.feature or named.group("feat").lower())
+            admin = self.admin_of(p)
+            country = admin[1].entry.country if admin is not None else None
+            if found is not None and country and found.entry.country != country and found.entry.feature != "COUNTRY" \
+                    and not _written_as(found.entry, found.entry.name, p.admin):  # "Pokrovsk (Donetsk)": its own oblast
+                # "Chai (Macomia district, Cabo Delgado)": a namesake outside the province's country is not it
+                found = resolve_place(self.gazetteer, key[0], context=[country], admin_hint=p.admin,
+                                      feature_hint=key[2], named=self.named)
+                if found is not None and found.entry.country != country:
+                    found = None
             self._cache[key] = found
         return self._cache[key]
+
+    def admin_of(self, p: PlaceHit) -> tuple[str, Resolution] | None:
+        """The district or province written beside a place ("Berd (Tavush)", "Chai (Macomia district,
+        Cabo Delgado)"), as written and as the gazetteer knows it; None when it knows neither."""
+        if self.gazetteer is None or not p.admin:
+            return None
+        key = (p.admin, "admin", p.admin1)
+        if key not in self._admins:
+            self._admins[key] = None
+            for name in filter(None, (p.admin, p.admin1)):  # the district, else the province
+                for context in (self.context, []):  # the writer named it: outside the sides' countries too
+                    found = resolve_place(self.gazetteer, name, context=context, feature_hint="district")
+                    if found is not None and found.entry.lat is not None and self._admins[key] is None \
+                            and _written_as(found.entry, name, p.admin1 if name == p.admin else None):
+                        self._admins[key] = (name, found)
+        return self._admins[key]
+
+
+def _written_as(entry: GazetteerEntry, name: str, province: str | None) -> bool:
+    """Whether a gazetteer entry is the district written as ``name`` (its own name, or a province or
+    district by an alternate one: "Bui" is not Bowie, Maryland), in the province written after it."""
+    if normalize_name(entry.name) != normalize_name(name) and entry.feature not in ("ADM1", "ADM2", "district", "region"):
+        return False
+    if not province or not entry.admin1:
+        return True
+    a, b = normalize_name(province), normalize_name(entry.admin1)
+    return a in b or b in a
 
 
 # a town's centre written as a place: "Nairobi CBD"
@@ -642,6 +679,11 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
     precision = specificity(chosen) or "town"
     suspect = res is None or _small(res.entry)  # the gazetteer lacks it, or may hold a namesake
     near = _container(doc, candidates, chosen, places) if suspect and precision != "country" else None
+    written = places.admin_of(chosen) if res is None and precision != "country" else None
+    if written is not None:  # "Chai (Macomia district, Cabo Delgado)": a place the gazetteer lacks is in that district
+        at = doc.match_text.find(written[0], chosen.end)
+        if at >= 0:
+            near = (PlaceHit(at, at + len(written[0]), chosen.sentence, written[0], None, None, "pattern"), written[1])
     if near is not None and (res is None or _misplaced(res, *near)):
         # a village the gazetteer lacks (or holds only as a namesake in another country) "in Bannu district":
         # keep its name, placed at the district or town named with it, no more precise than a district

@@ -70,6 +70,7 @@ class PlaceHit(Hit):
     feature: str | None = None  # village, town, district, region, ...
     admin: str | None = None  # a parent named beside it: "Berd (Tavush)"
     how: str = "pattern"  # pattern | dateline | ner
+    admin1: str | None = None  # the province after the district: "Chai (Macomia district, Cabo Delgado)"
 
 
 @dataclass(slots=True)

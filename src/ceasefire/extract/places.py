@@ -50,7 +50,12 @@ _SUBJECT = re.compile(
     re.M,
 )
 # "Gwoza (Borno)": a name with its province in brackets is a place, whatever precedes it
-_WITH_ADMIN = re.compile(rf"(?<![\w\-])(?P<name>{_NAME})[ \t]*\((?P<admin>[A-Z][a-z][\w'\u2019\-]*(?:[ \t-]+[A-Z][\w'\u2019\-]*){{0,3}})\)")
+# "Chai (Macomia district, Cabo Delgado)", "Bucha (Kyiv oblast)": the district, then the province, as analysts write them
+_ADMIN_NAME = rf"[A-Z][a-z][\w'\u2019\-]*(?:[ \t-]+(?:{_LINK}[ \t-]+)?[A-Z][\w'\u2019\-]*){{0,3}}"
+_ADMIN_WORD = (r"(?:[ \t]+(?:district|province|region|oblast|raion|county|state|governorate|department|prefecture|"
+               r"municipality|township|upazila|tehsil|woreda|LGA|cercle|commune|territory))?")
+_BRACKETS = rf"\((?P<admin>{_ADMIN_NAME}){_ADMIN_WORD}(?:,[ \t]*(?P<admin1>{_ADMIN_NAME}){_ADMIN_WORD})?\)"
+_WITH_ADMIN = re.compile(rf"(?<![\w\-])(?P<name>{_NAME})(?:[ \t]+(?:village|town|city))?[ \t]*{_BRACKETS}")
 # "the Kirovsky district of Donetsk", "the Shaboura area of Rafah", "a neighbourhood of western Kabul": a part
 # of a town stands for the town
 # (not "the Yabaal district of Middle Shabelle region", a district of a region)
@@ -84,7 +89,7 @@ _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
     r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
 )
-_ADMIN = re.compile(rf"\s*\((?P<admin>{_NAME})\)|(?:\s+(?:community|village|town|settlement))?\s+of\s+(?:the\s+)?(?P<admin3>{_CAP})\s+(?:region|district|province|oblast|raion)\b|,\s+(?P<admin2>{_CAP}(?:\s+{_CAP})?)\s+(?:region|province|district|oblast|governorate|state|raion)\b")
+_ADMIN = re.compile(rf"(?:[ \t]+(?:village|town|city))?[ \t]*{_BRACKETS}|(?:\s+(?:community|village|town|settlement))?\s+of\s+(?:the\s+)?(?P<admin3>{_CAP})\s+(?:region|district|province|oblast|raion)\b|,\s+(?P<admin2>{_CAP}(?:\s+{_CAP})?)\s+(?:region|province|district|oblast|governorate|state|raion)\b")
 _STOP = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -119,12 +124,12 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
             return
         if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
             return
-        admin = None
+        admin = admin1 = None
         m = _ADMIN.match(text, end)
         if m:
-            admin = m.group("admin") or m.group("admin2") or m.group("admin3")
+            admin, admin1 = m.group("admin") or m.group("admin2") or m.group("admin3"), m.group("admin1")
         found.append(PlaceHit(start, start + len(name), doc.sentence_of(start), name,
-                              feature.lower() if feature else None, admin, how))
+                              feature.lower() if feature else None, admin, how, admin1))
 
     d = _DATELINE.match(text) or _HEADWORD.match(text)
     if d:
