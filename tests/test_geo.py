@@ -273,3 +273,29 @@ def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
     # a district name the gazetteer holds only as a foreign town by another name is no district ("Bui" is not Bowie)
     e = one("On 3 May 2025, unidentified gunmen killed two farmers in Tobin (Bui, North-West).", "2025-05-04")
     assert e.location.country != "US"
+
+
+@pytest.mark.parametrize("text, place, country", [
+    # an analyst's heading: the country, the province and the place, then the story
+    ("15 Jul 2024 - Yemen, Aden, Al Mansurah: demonstrators blocked roads and burned tyres. Security Belt forces "
+     "intervened with live fire; 1 fatality.", "Al Mansurah", "YE"),
+    ("Sagaing | Kanbalu Tsp | 25 Aug: airstrike on monastery, toll now 13 (incl. 7 children), 20+ injured.",
+     "Kanbalu", "MM"),
+    # a post that opens with its town and a colon
+    ("Djibo: the army camp came under a massive terrorist assault on Saturday morning. Dozens of soldiers were killed.",
+     "Djibo", "BF"),
+    # "Residents of", "the district headquarters of", "tried to enter", "in west Kabul"
+    ("Residents of Beledweyne buried more victims of Monday's suicide car bomb; 15 were now confirmed dead.",
+     "Beledweyne", "SO"),
+    ("Terrorists attacked the district headquarters of Macomia this morning. 2 soldiers died in combat.",
+     "Macomia", "MZ"),
+    ("Security forces today repulsed extremist groups who tried to enter Bahir Dar, killing dozens of them.",
+     "Bahir Dar", "ET"),
+    ("A bomb exploded on a minibus in west Kabul on Sunday, killing four passengers.", "Kabul", "AF"),
+    # witnesses who speak in a town do not hide the town
+    ("Witnesses in Aguelhok said at least eight people were killed when a drone struck the cattle market on Thursday.",
+     "Aguelhok", "ML"),
+])
+def test_geo_places_written_the_way_posts_notes_and_locals_write_them(code, text, place, country):
+    events = code(text, "2025-01-10")
+    assert events and {(e.location.name, e.location.country) for e in events} == {(place, country)}

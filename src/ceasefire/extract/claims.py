@@ -20,6 +20,7 @@ _DENY = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismisse
 _NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+(?:of|in|for|and|on|the|de|al-|[A-Z][\w'\u2019.\-]*)){0,7}"
 _AFTER_SAY = re.compile(rf"(?<![\w\-])(?P<verb>{_SAY})(?:\s+(?:on|in)\s+\w+)?\s*,?\s+(?:the\s+|a\s+)?(?P<name>{_NAME})(?=\s*(?:[.,;]|$))")
 _BEFORE_SAY = re.compile(rf"(?P<name>{_NAME})\s+(?:(?:has|have|had|also|later|then|again|on \w+)\s+)?(?P<verb>{_SAY})(?![\w\-])")
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z]")
 _AT = re.compile(r"(?<![\w\-])(?:in|on|at|near)\s+$")  # a place before the name: "officials in Kyiv said"
 _GENERIC = (
     r"(?:(?:local|security|medical|military|hospital|government|official|humanitarian|health|rescue|emergency|police|"
@@ -50,6 +51,9 @@ def find_claims(doc: Analysis, lex: Lexicon) -> None:
             for m in regex.finditer(text, s, e):
                 verb = (m.groupdict().get("verb") or "").lower()
                 a, b = m.start("name"), m.end("name")
+                where = _IN_PLACE.search(text, a, b)
+                if where is not None and regex is not _ACCORDING:
+                    b = where.start()  # "Witnesses in Aguelhok told": the witnesses speak, Aguelhok is a place
                 name = _known_in(known, a, b) or _clean(text[a:b])
                 if not name or lex.demonyms_exact(name):
                     continue

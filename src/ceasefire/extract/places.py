@@ -33,14 +33,16 @@ _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
 _PREP = re.compile(
     rf"(?<![\w\-])(?i:in|near|at|on|around|outside|inside|across|through|towards?|into|from|over|between|"
-    rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of)"
+    rf"on the outskirts of|close to|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)? of|"
+    rf"general area|overlooking)"
     rf"\s+(?:the\s+)?(?:nearby\s+|neighbou?ring\s+)?(?:(?:capital|provincial capital|regional capital|border town|port city)\s+)?"
+    rf"(?:(?:rural|central|downtown|greater|(?:north|south)(?:-?(?:east|west))?|east|west)\s+)?"  # "west Kabul", not "eastern Gezira"
     rf"(?P<name>{_NAME})"
 )
 # the place a strike or a capture lands on: "shelled Kherson", "struck Khan Younis", "took Parukh"
 _OBJECT = re.compile(
     rf"(?<![\w\-])(?:shelled|struck|hit|attacked|bombed|pounded|targeted|raided|stormed|captured|seized|shook|rocked|"
-    rf"took|entered|liberated|recaptured|retook|overran|bombarded|shelling|shelling of|attack on|strike on|strikes on|attacks on)"
+    rf"took|entered|enter|entering|liberated|recaptured|retook|overran|bombarded|shelling|shelling of|attack on|strike on|strikes on|attacks on)"
     rf"\s+(?:the\s+)?(?:(?:city|town|village|district|region|outskirts|centre|center)\s+of\s+)?(?P<name>{_NAME})"
 )
 # a place as the subject of a passive strike: "Tartar came under fire", "Kherson was shelled"
@@ -72,9 +74,11 @@ _DESCRIBES = re.compile(r"-(?:majority|dominated|speaking|populated|inhabited|le
 _HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})")
 # "the mayor of Melitopol", "the streets of Khartoum"
 _PART_OF = re.compile(
-    rf"(?<![\w\-])(?:mayor|governor|residents|people|streets|centre|center|suburbs|parts|areas|neighbou?rhoods|"
-    rf"outskirts|heart|capital|port|city centre|edge|entrance|wards|districts|camps?|villages|market|bazaa?r|"
-    rf"main square|central square|railway station|bus station|hospital)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
+    rf"(?<![\w\-])(?i:mayor|governor|residents|inhabitants|villagers|people|streets|centre|center|suburbs|parts|areas|"
+    rf"neighbou?rhoods|outskirts|heart|capital|port|city centre|town centre|edge|entrance|wards|districts|camps?|villages|"
+    rf"market|bazaa?r|main square|central square|railway station|bus station|hospital|headquarters|hinterlands?|axis|"
+    rf"(?:military |army |police |security )?(?:post|base|station|checkpoint)|boundary|(?:sub-)?prefect|chairman|"
+    rf"commissioner|administrator|chief)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
 )
 # a street, a square or a landmark of a town: "Moi Avenue", "Rustaveli Avenue", "Tahrir Square", "Nairobi CBD";
 # the event is placed at the town the report names beside it
@@ -84,7 +88,13 @@ _STREET = re.compile(
 )
 STREET = "street"  # the feature of such a place
 # "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
-_HEADWORD = re.compile(r"^\s*(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)\.\s+(?=[A-Z])")
+_HEADWORD = re.compile(r"^\s*(?:(?:ALERT|BREAKING|URGENT|UPDATE)\s+)?(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)"
+                       r"(?:\.\s+(?=[A-Z])|:\s+(?=\S))")
+# an analyst's heading: "15 Jul 2024 - Yemen, Aden, Al Mansurah: ...", "Sagaing | Kanbalu Tsp | 25 Aug: ..."
+_HEADING = re.compile(
+    r"^\s*(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}\s*[-\u2013\u2014]\s*)?[A-Z][\w'\u2019 \-]{1,30},\s*"
+    r"(?P<admin>[A-Z][\w'\u2019 \-]{1,40}),\s*(?P<name>[A-Z][\w'\u2019 \-]{1,40}):"
+    r"|^\s*(?P<admin2>[A-Z][\w'\u2019 \-]{1,30}?)\s*\|\s*(?P<name2>[A-Z][\w'\u2019 \-]{1,40}?)(?:\s+Tsp\.?)?\s*\|", re.M)
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
     r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
@@ -137,6 +147,11 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         if len(raw) > 2 and (raw.upper() == raw or d.re is _HEADWORD) and raw.split()[0].lower() not in _STOP:
             found.append(PlaceHit(d.start("name"), d.end("name"), 0, raw.title() if raw.isupper() else raw, None, None,
                                   "dateline"))
+    h = _HEADING.match(text)
+    if h:
+        which = "name" if h.group("name") else "name2"
+        admin = h.group("admin") or h.group("admin2")
+        found.append(PlaceHit(h.start(which), h.end(which), 0, h.group(which).strip(), None, admin.strip(), "pattern"))
     parts = []
     for m in _PART_OF_TOWN.finditer(text):
         if _REGION_AFTER.match(text, m.end("name")) or m.group("name") in lex.sides or lex.demonyms_exact(m.group("name")):
