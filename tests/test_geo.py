@@ -292,6 +292,11 @@ def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
     ("Security forces today repulsed extremist groups who tried to enter Bahir Dar, killing dozens of them.",
      "Bahir Dar", "ET"),
     ("A bomb exploded on a minibus in west Kabul on Sunday, killing four passengers.", "Kabul", "AF"),
+    # residents who speak of their town, a detachment named by its town
+    ("Residents of Mota said Fano fighters entered the town on Saturday; at least eight civilians were killed.",
+     "Mota", "ET"),
+    ("The position of the Diapaga detachment was the target of a terrorist attack on Thursday; three soldiers died.",
+     "Diapaga", "BF"),
     # witnesses who speak in a town do not hide the town
     ("Witnesses in Aguelhok said at least eight people were killed when a drone struck the cattle market on Thursday.",
      "Aguelhok", "ML"),

@@ -40,7 +40,11 @@ _PRECISION = {
     "port city": "town", "port": "town", "camp": "exact", "refugee camp": "exact", "checkpoint": "exact", "airport": "exact",
     "airbase": "exact", "air base": "exact", "border crossing": "exact", "neighbourhood": "exact",
     "neighborhood": "exact", "suburb": "exact", "railway station": "exact", "bus station": "exact",
-    "bazaar": "exact", "bazar": "exact", "market": "exact", STREET: "exact", "district": "district", "raion": "district", "county": "district",
+    "bazaar": "exact", "bazar": "exact", "market": "exact", STREET: "exact", "detachment": "exact", "garrison": "exact",
+    "barracks": "exact", "military base": "exact", "army base": "exact", "police station": "exact", "kebele": "town",
+    "barangay": "town", "upazila": "district", "tehsil": "district", "woreda": "district", "cercle": "district",
+    "sindicatura": "district", "municipio": "district", "sub-county": "district", "lga": "district",
+    "local government area": "district", "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }

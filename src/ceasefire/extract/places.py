@@ -21,13 +21,15 @@ _NAME = rf"(?:(?:al-|el-|as-|ad-|ash-|ar-)?{_CAP}(?:[ \t]+(?:{_LINK}[ \t-]+)?{_C
 _FEATURES_BEFORE = (
     r"village|villages|town|city|settlement|community|district|region|province|oblast|raion|governorate|"
     r"state|county|municipality|area|outskirts|suburb|camp|neighbou?rhood|locality|hamlet|commune|"
-    r"department|prefecture|township|direction|border village|frontline village|port city|port|island"
+    r"department|prefecture|township|direction|border village|frontline village|port city|port|island|"
+    r"upazila|tehsil|woreda|kebele|cercle|sindicatura|municipio|barangay|sub-county|local government area"
 )
 _FEATURES_AFTER = (
     r"village|town|city|district|region|province|oblast|raion|governorate|state|county|community|"
     r"municipality|area|direction|sector|axis|front|refugee camp|camp|neighbou?rhood|township|"
     r"settlement|locality|prefecture|department|commune|border crossing|checkpoint|airport|airbase|air base|"
-    r"railway station|bus station|bazaa?r|market"
+    r"railway station|bus station|bazaa?r|market|detachment|garrison|barracks|military base|army base|police station|"
+    r"upazila|tehsil|woreda|kebele|cercle|barangay|sub-county|LGA|local government area"
 )
 _OF = re.compile(rf"(?<![\w\-])(?:the\s+)?(?P<feat>{_FEATURES_BEFORE})\s+of\s+(?P<name>{_NAME})")
 _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<feat>{_FEATURES_AFTER})(?![\w\-])")
@@ -75,7 +77,7 @@ _HELD = re.compile(rf"-(?:held|controlled|occupied|besieged)\s+(?P<name>{_NAME})
 # "the mayor of Melitopol", "the streets of Khartoum"
 _PART_OF = re.compile(
     rf"(?<![\w\-])(?i:mayor|governor|residents|inhabitants|villagers|people|streets|centre|center|suburbs|parts|areas|"
-    rf"neighbou?rhoods|outskirts|heart|capital|port|city centre|town centre|edge|entrance|wards|districts|camps?|villages|"
+    rf"neighbou?rhoods|outskirts|heart|capital|port|city centre|town centre|edge|entrance|wards|districts|camps?|villages|part|"
     rf"market|bazaa?r|main square|central square|railway station|bus station|hospital|headquarters|hinterlands?|axis|"
     rf"(?:military |army |police |security )?(?:post|base|station|checkpoint)|boundary|(?:sub-)?prefect|chairman|"
     rf"commissioner|administrator|chief)\s+of\s+(?:the\s+)?(?P<name>{_NAME})"
@@ -115,10 +117,12 @@ _STOP = {
 
 def find_places(doc: Analysis, lex: Lexicon) -> None:
     text = doc.match_text
-    blocked = [(a.start, a.end) for a in doc.actors] + [(c.start, c.end) for c in doc.claims]
+    actors = [(a.start, a.end) for a in doc.actors]
+    blocked = actors + [(c.start, c.end) for c in doc.claims]
     found: list[PlaceHit] = []
 
-    def add(start: int, end: int, feature: str | None, how: str) -> None:
+    def add(start: int, end: int, feature: str | None, how: str, spoken: bool = False) -> None:
+        """``spoken``: a place the pattern names as such even inside a speaker's name ("residents of Mota said")."""
         name = text[start:end].strip(" .,'\u2019")
         name = re.split(r"(?:'s|\u2019s)(?=\s|$)|(?<=s)['\u2019](?=\s|$)", name)[0]  # "Kherson's Dniprovskyi" -> Kherson
         while name and name.split()[0].lower().strip(".") in _STOP and len(name.split()) > 1:
@@ -132,7 +136,7 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
             return
         if _DESCRIBES.search(name):  # "the Muslim-majority south", "a Kurdish-led force": not a place
             return
-        if lex.demonyms_exact(name) or any(a <= start < b for a, b in blocked):
+        if lex.demonyms_exact(name) or any(a <= start < b for a, b in (actors if spoken else blocked)):
             return
         admin = admin1 = None
         m = _ADMIN.match(text, end)
@@ -169,7 +173,7 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         add(m.start("name"), m.end("name"), None, "object")
     for regex in (_SUBJECT, _PART_OF, _WITH_ADMIN, _HELD):
         for m in regex.finditer(text):
-            add(m.start("name"), m.end("name"), None, "pattern")
+            add(m.start("name"), m.end("name"), None, "pattern", spoken=regex is _PART_OF)
     if parts:  # the part and any other reading of the town's name yield to the town
         towns = {p.start for p in found if p.feature == "city"}
         found = [p for p in found if not any(a <= p.start < b for a, b in parts)

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz, process
 from .gazetteer import Gazetteer, GazetteerEntry, normalize_name
 
 _ADMIN_WORDS = {"district", "raion", "county", "municipality", "region", "province", "oblast", "governorate",
-                "state", "prefecture", "department"}
+                "state", "prefecture", "department", "upazila", "tehsil", "woreda", "cercle", "sindicatura", "municipio",
+                "sub-county", "lga", "local government area"}
 _TOWN_WORDS = {"village", "town", "city", "settlement", "community", "hamlet", "locality", "border village",
                "frontline village", "port city"}
 
