@@ -326,3 +326,20 @@ def test_merge_a_crackdown_told_as_a_protest_by_one_source_and_an_attack_by_anot
                  candidate(rights_group)) < THRESHOLD
     assert fits(record(sub="Arrests", kind="Strategic developments", sides=("Armenia", None)),
                  candidate(rights_group)) is None
+
+
+def test_merge_a_town_named_beside_another_far_away_in_the_same_country_is_context_not_the_place():
+    bukavu = dict(JERMUK, name="Bukavu", country="CD", lat=-2.49, lon=28.84, precision="town")
+    uvira = dict(JERMUK, name="Uvira", country="CD", lat=-3.39, lon=29.14, precision="town")
+    capture = record(location=bukavu, sub="Armed clash", kind="Battles", sides=("M23", None),
+                     sentence="M23 rebels fought their way into Bukavu.")
+    clash = dict(record(location=uvira, sub="Armed clash", kind="Battles", sides=("DR Congo", None),
+                        sentence="Soldiers who fled Bukavu clashed with militiamen in Uvira."), places_named=["Bukavu"])
+    assert fits(clash, candidate(capture)) is None  # 100 km apart in one country: another incident
+    # the same name abroad is a namesake the gazetteer chose: the place named beside it tells where it is
+    daraj = dict(JERMUK, name="Daraj", country="LY", lat=30.15, lon=10.45, precision="town")
+    gaza = dict(JERMUK, name="Gaza City", country="PS", lat=31.5, lon=34.47, precision="town")
+    strike = record(location=daraj, sub="Air/drone strike", sides=(None, None), sentence="An air strike hit Daraj.")
+    told = dict(record(location=gaza, sub="Air/drone strike", sides=(None, None),
+                       sentence="An air strike hit a school in al-Daraj in Gaza City."), places_named=["al-Daraj"])
+    assert fits(told, candidate(strike)) >= THRESHOLD

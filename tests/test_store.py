@@ -227,3 +227,16 @@ def test_store_a_denial_that_comes_before_its_incident_joins_it_when_the_inciden
     with store.engine.connect() as conn:
         assert conn.execute(pending_references.select()).all() == []  # attached, no longer waiting
     store.close()
+
+
+def test_store_a_report_that_names_the_event_s_misplaced_namesake_beside_its_town_joins_it(store_url):
+    # the gazetteer puts the first report's "Zirabo" in Iran; the second names Zirabo beside Savar, Bangladesh:
+    # the stored event is found by that name, far outside the box around Savar, and the two are one incident
+    store = Store.open(store_url)
+    first = _add(store, "Police opened fire on garment workers protesting unpaid wages at Zirabo on Monday, killing "
+                        "two, witnesses said.", "2024-11-18", "Witness post", "z1")
+    second = _add(store, "Two protesting garment workers were killed on Monday when police fired on a wage rally near "
+                         "Zirabo in Savar, officials said.", "2024-11-19", "Wire", "z2")
+    assert (first.events_created, second.events_merged, second.events_created) == (1, 1, 0)
+    (event,) = list(store.query_events())
+    assert event["number_of_sources"] == 2 and event["fatalities"]["best"] == 2

@@ -1,7 +1,9 @@
 """Merging mentions into events, and reconciling what several sources say.
 
 Matching a new mention against the events stored within a week of it (nearby, or in its country
-when its place is a region or a country). A mention is compared with the event's reconciled record
+when its place is a region or a country, or told under its place's name or a place it names beside
+its own, wherever the gazetteer put them: a namesake the gazetteer chose abroad is no reason to miss
+the event). A mention is compared with the event's reconciled record
 and with each mention the event already holds, so that an event told as "Stepanakert" by one
 source and in "the Vayots Dzor province" by another is found under either.
 
@@ -35,7 +37,8 @@ event's record and each of its mentions, the best of these):
   town) -4; otherwise within 10 km +1.5, within 40 km +0.5; a town inside the region or country the
   other names 0; one report's place among the places the other names where it tells the event
   (``places_named``: "a farmer near Khnatsakh ... taken to Goris" and "near the town of Goris")
-  at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country; two different names the
+  at least ``NAMED_BESIDE`` (+1.5), whatever the distance or country, save two towns of one
+  country more than 60 km apart ("the fighters who took Bukavu reached Uvira"); two different names the
   gazetteer places nowhere ``UNPLACED_NAMES`` (-1: the Pibor abduction and the Kongor attack); a
   name is the same in another transliteration (:func:`spelling`: "Pul-e Khumri", "Pul-i-Khumri"),
   with or without its article or spaces ("Ad Daraj", "Daraj"; "Ywa Thit", "Ywathit"), or, for names
@@ -257,6 +260,15 @@ def _placed(loc: dict) -> bool:
     return loc.get("lat") is not None or loc.get("precision") in _WIDE
 
 
+def _apart(a: dict, b: dict) -> bool:
+    """Two towns (not districts) of one country more than 60 km apart: the place one report names beside its own is
+    context ("the fighters who took Bukavu reached Uvira"), not a namesake the gazetteer misplaced."""
+    if a.get("lat") is None or b.get("lat") is None or a.get("country") != b.get("country") \
+            or not all(loc.get("precision") in ("town", "exact") for loc in (a, b)):
+        return False  # a district may be a town's ("Dniprovskyi district", Kherson) that the gazetteer put elsewhere
+    return distance_km(a["lat"], a["lon"], b["lat"], b["lon"]) > 60
+
+
 def _cross_named(a: dict, b: dict) -> bool:
     """Whether one record's place is among the other places the other's report names beside its own."""
     la, lb = a.get("location") or {}, b.get("location") or {}
@@ -289,8 +301,9 @@ def _pair_score(mention: dict, other: dict) -> float | None:
         apart = UNREST_AND_VIOLENCE  # "police fired on the marchers": a protest to one source, an attack to another
     if _day_gap(mention, other) is None:
         return None
-    s = _place_score(mention.get("location") or {}, other.get("location") or {})
-    if _cross_named(mention, other):
+    ml, ol = mention.get("location") or {}, other.get("location") or {}
+    s = _place_score(ml, ol)
+    if _cross_named(mention, other) and (s is not None or not _apart(ml, ol)):
         s = max(s if s is not None else 0.0, NAMED_BESIDE)  # "Khnatsakh ... the Goris medical centre" and "near Goris"
     if s is None:
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, event, false, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -299,11 +299,12 @@ class Store:
             events.c.date >= day - dt.timedelta(days=7), events.c.date <= day + dt.timedelta(days=7))
         loc = record.get("location") or {}
         wide = loc.get("precision") in ("region", "country")
+        named = _named_together(record)
         if loc.get("country") and wide:
-            query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)))
+            query = query.where((events.c.country == loc["country"]) | (events.c.country.is_(None)) | named)
         elif loc.get("lat") is not None:  # a box, across borders: each side reports its own side of the line
             query = query.where(  # or the same name placed elsewhere: the gazetteer may have chosen another namesake
-                events.c.lat.is_(None) | events.c.geo_precision.in_(("region", "country")) | (events.c.location == loc.get("name"))
+                events.c.lat.is_(None) | events.c.geo_precision.in_(("region", "country")) | named
                 | (events.c.lat.between(loc["lat"] - 0.6, loc["lat"] + 0.6) & events.c.lon.between(loc["lon"] - 0.9, loc["lon"] + 0.9)))
         rows = conn.execute(query.order_by(events.c.id.desc()).limit(300)).all()  # the latest 300 at most
         if not rows:
@@ -472,6 +473,22 @@ class Store:
                         for report, found, reference in batch]
         except SQLAlchemyError as exc:
             raise StoreError(f"a batch of {len(batch)} reports could not be stored: {str(exc).splitlines()[0]}") from None
+
+
+def _named_together(record: dict):
+    """Events that name a mention's place, or are placed at a place it names beside its own, wherever the
+    gazetteer put either ("al-Daraj" in Gaza City and the Libyan Daraj; "Raipura upazila of Narsingdi")."""
+    loc = record.get("location") or {}
+    names = [n for n in [loc.get("name"), *(record.get("places_named") or [])] if n]
+    if not names:
+        return false()
+    found = func.lower(events.c.location).in_([n.lower() for n in names])
+    padded = literal(" ") + events.c.words + literal(" ")  # the place names its sources tell (sorted, space-separated)
+    for name in names:
+        words = merge.words_of({"evidence": [{"text": name}]})
+        if words:
+            found = found | padded.like(f"% {max(sorted(words), key=len)} %")
+    return found
 
 
 def _safe(url: str) -> str:
