@@ -304,3 +304,10 @@ def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
 def test_geo_places_written_the_way_posts_notes_and_locals_write_them(code, text, place, country):
     events = code(text, "2025-01-10")
     assert events and {(e.location.name, e.location.country) for e in events} == {(place, country)}
+
+
+def test_geo_a_report_that_names_no_side_takes_the_country_of_its_biggest_place_only(one):
+    # Omdurman is Sudan's; the Al-Thawra neighbourhoods share a Syrian city's name, and Karari an Indian town's
+    e = one("The rebel militia today committed a new crime against civilians in Omdurman, launching suicide drones at "
+            "the Al-Thawra neighbourhoods in Karari locality. The attack killed six citizens.", "2025-06-14")
+    assert (e.location.name, e.location.country, e.location.admin2) == ("Karari", "SD", "Omdurman")

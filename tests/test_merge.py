@@ -343,3 +343,16 @@ def test_merge_a_town_named_beside_another_far_away_in_the_same_country_is_conte
     told = dict(record(location=gaza, sub="Air/drone strike", sides=(None, None),
                        sentence="An air strike hit a school in al-Daraj in Gaza City."), places_named=["al-Daraj"])
     assert fits(told, candidate(strike)) >= THRESHOLD
+
+
+def test_merge_looting_in_a_raid_is_the_attack_another_source_tells():
+    raid = record(sub="Attack", kind="Violence against civilians", sides=("Islamic State", None), killed=4,
+                  sentence="Insurgents raided the village of Jermuk, beheading four civilians.")
+    looting = record(sub="Looting/property destruction", kind="Strategic developments", sides=("Islamic State", None),
+                     sentence="Insurgents looted shops and burned houses in Jermuk.")
+    assert fits(looting, candidate(raid)) >= THRESHOLD
+    handover = record(sub="Non-violent transfer of territory", kind="Strategic developments", sides=("Islamic State", None),
+                      sentence="Troops withdrew from Jermuk and the insurgents took it over.")
+    capture = record(sub="Non-state actor overtakes territory", kind="Battles", sides=("Islamic State", None),
+                     sentence="Insurgents captured Jermuk after the troops pulled out.")
+    assert fits(handover, candidate(capture)) >= THRESHOLD

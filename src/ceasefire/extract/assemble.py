@@ -562,8 +562,13 @@ class _PlaceResolver:
             if entry is not None and entry.country and (entry.feature in ("ADM1", "ADM2", "district", "region")
                                                         or _PRECISION.get(p.feature or "") in ("district", "region")
                                                         or entry.population >= 50_000):
-                votes[entry.country] += 1
-        return [c for c, _ in votes.most_common()]
+                # a province or a city of a million weighs more than a town that may share a foreign name
+                big = entry.feature in ("ADM1", "ADM2", "district", "region") or entry.population >= 1_000_000
+                votes[entry.country] += 2 if big else 1
+        ranked = votes.most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return []  # two countries named alike: nothing to tell
+        return [ranked[0][0]] if ranked else []  # "Omdurman ... the Al-Thawra neighbourhoods": Sudan, not Syria too
 
     def town_coords(self, sentence: int) -> list[tuple[float, float]]:
         """Coordinates of the towns (not regions) a sentence names and the gazetteer knows."""
