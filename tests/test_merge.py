@@ -295,6 +295,9 @@ def test_merge_a_country_guessed_for_an_unknown_village_vetoes_nothing():
     ("Bakhmut", "Makhnovka", False),
     ("Kherson", "Khartoum", False),
     ("Kidal", "Kadel", False),  # short: the consonants are not enough
+    ("Bokkos Local Government Area", "Bokkos", True),  # a feature word written as part of the name
+    ("Yei County", "Yei", True),
+    ("Rhoe IDP", "Rhoe", True),
 ])
 def test_merge_a_place_spelled_another_way_is_the_same_place(a, b, same):
     from ceasefire.store.merge import _place_score

@@ -44,7 +44,7 @@ _PRECISION = {
     "barracks": "exact", "military base": "exact", "army base": "exact", "police station": "exact", "kebele": "town",
     "barangay": "town", "upazila": "district", "tehsil": "district", "woreda": "district", "cercle": "district",
     "sindicatura": "district", "municipio": "district", "sub-county": "district", "lga": "district",
-    "local government area": "district", "district": "district", "raion": "district", "county": "district",
+    "local government area": "district", "local government": "district", "territory": "district", "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }
@@ -643,7 +643,8 @@ def _written_as(entry: GazetteerEntry, name: str, province: str | None) -> bool:
 _CENTRE = re.compile(r"(?P<town>.+?)\s+(?:CBD|Central Business District)$")
 # a feature word written as part of a name the gazetteer may not hold in that form
 _NAMED_FEATURE = re.compile(r"(?P<name>.+?)\s+(?P<feat>County|District|Province|Territory|Township|Town|Municipality|"
-                            r"Prefecture|Commune|Locality|Camp|Site)$")
+                            r"Prefecture|Commune|Locality|Camp|Site|Local Government Area|Local Government|LGA|Cercle|"
+                            r"Governorate|Oblast|Raion|Department)$")
 
 
 def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, actor2, ev,

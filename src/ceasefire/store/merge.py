@@ -42,7 +42,8 @@ event's record and each of its mentions, the best of these):
   country more than 60 km apart ("the fighters who took Bukavu reached Uvira"); two different names the
   gazetteer places nowhere ``UNPLACED_NAMES`` (-1: the Pibor abduction and the Kongor attack); a
   name is the same in another transliteration (:func:`spelling`: "Pul-e Khumri", "Pul-i-Khumri"),
-  with or without its article or spaces ("Ad Daraj", "Daraj"; "Ywa Thit", "Ywathit"), or, for names
+  with or without its article, spaces or a feature word ("Ad Daraj", "Daraj"; "Ywa Thit", "Ywathit";
+  "Bokkos Local Government Area", "Bokkos"), or, for names
   of six letters or more, with the same consonants ("Al-Khuwei", "Al-Khiwai"; "Kadugli", "Kaduqli");
 - actors: +1 for each side both name (at most 2), -1 when both name sides and share none (sides
   blame each other: a contested claim, not another incident);
@@ -202,9 +203,15 @@ def spelling(name: str) -> str:
     return _SOFT.sub("", key.replace("q", "k").replace("dj", "j").replace("ou", "u"))
 
 
+_FEATURE_WORD = re.compile(r"(?<=\w) (?:local government area|local government|lga|township|district|territory|county|"
+                           r"province|governorate|oblast|raion|municipality|locality|cercle|department|region|state|"
+                           r"village|town|city|community|camp|idp site|idp camp|idp|site)$")
+
+
 def _bare(name: str) -> str:
-    """A name with no article, space or hyphen: "Ad Daraj" and "Daraj", "Ywa Thit" and "Ywathit"."""
-    return _ARTICLE.sub("", normalize_name(name) + " ").replace(" ", "")
+    """A name with no article, space, hyphen or feature word: "Ad Daraj" and "Daraj", "Ywa Thit" and
+    "Ywathit", "Bokkos Local Government Area" and "Bokkos", "Yei County" and "Yei"."""
+    return _ARTICLE.sub("", _FEATURE_WORD.sub("", normalize_name(name)) + " ").replace(" ", "")
 
 
 def _consonants(name: str) -> str:
@@ -218,7 +225,8 @@ def _same_name(ml: dict, el: dict) -> bool:
     a, b = ml.get("name"), el.get("name")
     if not a or not b:
         return False
-    if normalize_name(a) == normalize_name(b):
+    na, nb = normalize_name(a), normalize_name(b)
+    if na == nb or _FEATURE_WORD.sub("", na) == _FEATURE_WORD.sub("", nb):  # "Yei County" and "Yei"
         return True
     ba, bb = _bare(a), _bare(b)
     if ba == bb and len(ba) >= 4:
