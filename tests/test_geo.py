@@ -297,9 +297,9 @@ def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
      "Mota", "ET"),
     ("The position of the Diapaga detachment was the target of a terrorist attack on Thursday; three soldiers died.",
      "Diapaga", "BF"),
-    # a feature word written as part of the name
+    # a feature word written as part of the name: the name as written, placed at the town
     ("At least 12 persons were killed late on Sunday when gunmen invaded a farming community in Bokkos Local "
-     "Government Area of Plateau State.", "Bokkos", "NG"),
+     "Government Area of Plateau State.", "Bokkos Local Government", "NG"),
     # witnesses who speak in a town do not hide the town
     ("Witnesses in Aguelhok said at least eight people were killed when a drone struck the cattle market on Thursday.",
      "Aguelhok", "ML"),
