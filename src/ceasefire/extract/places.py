@@ -86,7 +86,8 @@ _PART_OF = re.compile(
 # the event is placed at the town the report names beside it
 _STREET = re.compile(
     rf"(?<![\w\-])(?P<name>(?:{_NAME}\s+(?:Avenue|Street|Road|Boulevard|Square|Roundabout|Highway|Bridge|Junction|"
-    rf"Chowk|Circle|Expressway|CBD|Central Business District))|Parliament(?=\s+building|\s+house|[\s.,;]))"
+    rf"Chowk|Circle|Expressway|CBD|Central Business District))|"
+    rf"(?:Parliament|(?:National\s+)?Congress|National\s+Assembly|Presidential\s+Palace|State\s+House)(?=\s+building|\s+house|[\s.,;]))"
 )
 STREET = "street"  # the feature of such a place
 # "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
@@ -96,7 +97,10 @@ _HEADWORD = re.compile(r"^\s*(?:(?:ALERT|BREAKING|URGENT|UPDATE)\s+)?(?P<name>[A
 _HEADING = re.compile(
     r"^\s*(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}\s*[-\u2013\u2014]\s*)?[A-Z][\w'\u2019 \-]{1,30},\s*"
     r"(?P<admin>[A-Z][\w'\u2019 \-]{1,40}),\s*(?P<name>[A-Z][\w'\u2019 \-]{1,40}):"
-    r"|^\s*(?P<admin2>[A-Z][\w'\u2019 \-]{1,30}?)\s*\|\s*(?P<name2>[A-Z][\w'\u2019 \-]{1,40}?)(?:\s+Tsp\.?)?\s*\|", re.M)
+    r"|^\s*(?P<admin2>[A-Z][\w'\u2019 \-]{1,30}?)\s*\|\s*(?P<name2>[A-Z][\w'\u2019 \-]{1,40}?)(?:\s+Tsp\.?)?\s*\|"
+    # "4 June 2025 - Buenos Aires (CABA), Argentina: ..."
+    r"|^\s*\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}\s*[-\u2013\u2014]\s*(?P<name3>[A-Z][\w'\u2019 \-]{1,40}?)(?:\s*\([^)]{1,30}\))?,\s*"
+    r"(?P<admin3>[A-Z][\w'\u2019 \-]{1,30}):", re.M)
 _DATELINE = re.compile(
     r"^\s*(?P<name>[A-Z][A-Z'\u2019.\-]+(?:[ ][A-Z][A-Z'\u2019.\-]+){0,3})"
     r"(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{0,40}\))?\s*(?:\u2014|\u2013|--|-|:)\s"
@@ -153,8 +157,8 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
                                   "dateline"))
     h = _HEADING.match(text)
     if h:
-        which = "name" if h.group("name") else "name2"
-        admin = h.group("admin") or h.group("admin2")
+        which = next(g for g in ("name", "name2", "name3") if h.group(g))
+        admin = h.group("admin") or h.group("admin2") or h.group("admin3")
         found.append(PlaceHit(h.start(which), h.end(which), 0, h.group(which).strip(), None, admin.strip(), "pattern"))
     parts = []
     for m in _PART_OF_TOWN.finditer(text):
