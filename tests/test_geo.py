@@ -281,8 +281,9 @@ def test_geo_the_district_and_province_written_in_brackets_place_a_village(one):
      "intervened with live fire; 1 fatality.", "Al Mansurah", "YE"),
     ("Sagaing | Kanbalu Tsp | 25 Aug: airstrike on monastery, toll now 13 (incl. 7 children), 20+ injured.",
      "Kanbalu", "MM"),
-    ("4 June 2025 - Buenos Aires (CABA), Argentina: retirees protested outside the National Congress; security forces "
-     "dispersed them with water cannon and rubber bullets, injuring 12.", "Buenos Aires", "AR"),
+    ("4 June 2025 - Buenos Aires (CABA), Argentina: retirees and supporters protested outside the National Congress "
+     "demanding pension increases. Security forces dispersed them with water cannon and rubber bullets; about 30 "
+     "arrested.", "Buenos Aires", "AR"),
     # a post that opens with its town and a colon
     ("Djibo: the army camp came under a massive terrorist assault on Saturday morning. Dozens of soldiers were killed.",
      "Djibo", "BF"),
