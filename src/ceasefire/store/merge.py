@@ -18,8 +18,8 @@ Never the same incident (no score):
   a protest or riot against political violence is no veto but scores ``UNREST_AND_VIOLENCE`` (-2):
   "police opened fire on the marchers, killing three" is a protest to one source, an attack to another;
 - dates more than a day apart (a week for week-precise dates); a date the report does not tell
-  (the publication date stands in) may fall up to two days after the event's (statements and
-  daily briefings come late);
+  (the publication date stands in) may fall up to four days after the event's (statements,
+  daily briefings and follow-ups on the toll come late);
 - dates a day apart when both reports tell their day ("on Sunday", "25 May"): the next day's attack
   in the same town is another incident; unless one of them tells a night or a range ("overnight",
   "the night of 12-13 September"), which straddles two dates;
@@ -178,7 +178,7 @@ def _day_gap(a: dict, b: dict) -> int | None:
     if days <= 1:
         return days
     untold = [r for r, other in ((a, db), (b, da)) if _date_told(r) is None and dt.date.fromisoformat(r["date"]) > other]
-    return days if untold and days <= 2 else None
+    return days if untold and days <= 4 else None
 
 
 def _holds(wide: dict, town: dict) -> bool:
