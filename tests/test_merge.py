@@ -62,6 +62,9 @@ def test_merge_two_towns_on_the_same_day_stay_apart():
         ("on Wednesday", False),  # both say which day, and the days differ: the next day's attack
         ("overnight", True),  # a night straddles two dates
         ("the night of September 13-14", True),
+        ("in the early hours of Wednesday", True),  # the early hours, dawn or late in the day straddle too
+        ("late on Wednesday", True),
+        ("at dawn on Wednesday", True),
         (None, True),  # no date in the text: the publication date stands in, a day late
     ],
 )

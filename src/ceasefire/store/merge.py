@@ -21,8 +21,9 @@ Never the same incident (no score):
   (the publication date stands in) may fall up to four days after the event's (statements,
   daily briefings and follow-ups on the toll come late);
 - dates a day apart when both reports tell their day ("on Sunday", "25 May"): the next day's attack
-  in the same town is another incident; unless one of them tells a night or a range ("overnight",
-  "the night of 12-13 September"), which straddles two dates;
+  in the same town is another incident; unless one of them tells a night, the early hours, dawn,
+  late in a day or a range ("overnight", "in the early hours of Sunday", "late on Saturday", "the
+  night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
   holds the other (the town's admin1 or country); a town outside the region a report names;
 - places in different countries when neither has coordinates (a place the gazetteer does not know,
@@ -119,7 +120,7 @@ BRIDGES = {"Disrupted weapons use": ("violence",), "Headquarters or base establi
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = {"said", "that", "with", "were", "from", "their", "have", "this", "they", "which", "after", "according",
          "reported", "forces", "there", "been", "also", "when", "into", "over", "near"}
-_STRADDLES = re.compile(r"night|overnight|midnight|\d\s*[-\u2013]\s*\d", re.I)  # "the night of 12-13", "12-13 May"
+_STRADDLES = re.compile(r"night|overnight|midnight|early hours|dawn|\blate\b|\d\s*[-\u2013]\s*\d", re.I)  # "the night of 12-13", "12-13 May"
 _WIDE = ("region", "country")  # places that may hold another
 # what delivered a remote strike, as sources name it: a rocket may be called a missile, an air strike a drone's
 _MEANS = {"artillery": {"guns"}, "mortar": {"guns"}, "armoured vehicle": {"guns"}, "anti-tank weapon": {"guns"},
