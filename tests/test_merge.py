@@ -325,8 +325,12 @@ def test_merge_a_crackdown_told_as_a_protest_by_one_source_and_an_attack_by_anot
     # in another town the same day it is another incident; a strategic development is never a protest
     assert fits(record(location=GNDEVAZ, sub="Attack", kind="Violence against civilians", sides=("Armenia", None)),
                  candidate(rights_group)) < THRESHOLD
-    assert fits(record(sub="Arrests", kind="Strategic developments", sides=("Armenia", None)),
+    assert fits(record(sub="Headquarters or base established", kind="Strategic developments", sides=("Armenia", None)),
                  candidate(rights_group)) is None
+    # mass arrests at the march are the same incident told by the police
+    arrests = record(sub="Arrests", kind="Strategic developments", sides=("Armenia", None),
+                     sentence="Police detained 40 marchers outside the town hall in Jermuk.")
+    assert fits(arrests, candidate(rights_group)) >= THRESHOLD
 
 
 def test_merge_a_town_named_beside_another_far_away_in_the_same_country_is_context_not_the_place():

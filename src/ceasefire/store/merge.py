@@ -14,7 +14,8 @@ Never the same incident (no score):
   (sources disagree on how to code the same strike); protests and riots another; strategic
   developments a third, save four that sources tell of a fight (``BRIDGES``): an intercepted strike
   ("disrupted weapons use", the strike for the side it hit), a base set up in a town just taken,
-  looting in a raid and a town handed over that another source tells as captured;
+  looting in a raid and a town handed over that another source tells as captured, and arrests
+  that another source tells as a protest dispersed;
   a protest or riot against political violence is no veto but scores ``UNREST_AND_VIOLENCE`` (-2):
   "police opened fire on the marchers, killing three" is a protest to one source, an attack to another;
 - dates more than a day apart (a week for week-precise dates); a date the report does not tell
@@ -114,9 +115,11 @@ FAMILIES = {
     "Strategic developments": "strategic",
 }
 # developments one source tells of a fight another tells as violence: an intercepted strike (a strike
-# for the side it hit), a base set up in a town just taken (a capture), looting in a raid, a handover told as a capture
+# for the side it hit), a base set up in a town just taken (a capture), looting in a raid, a handover told as a capture;
+# arrests at a protest another source tells as the protest
 BRIDGES = {"Disrupted weapons use": ("violence",), "Headquarters or base established": ("violence",),
-           "Looting/property destruction": ("violence",), "Non-violent transfer of territory": ("violence",)}
+           "Looting/property destruction": ("violence",), "Non-violent transfer of territory": ("violence",),
+           "Arrests": ("unrest",)}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = {"said", "that", "with", "were", "from", "their", "have", "this", "they", "which", "after", "according",
          "reported", "forces", "there", "been", "also", "when", "into", "over", "near"}
