@@ -322,7 +322,7 @@ def test_merge_a_crackdown_told_as_a_protest_by_one_source_and_an_attack_by_anot
     wire = record(sub="Attack", kind="Violence against civilians", sides=("Armenia", None), killed=3,
                   sentence="Security forces shot dead three demonstrators outside the town hall in Jermuk.")
     assert fits(wire, candidate(rights_group)) >= THRESHOLD
-    # in another town the same day it is another incident; a strategic development is never a protest
+    # in another town the same day it is another incident; a base set up is never a protest
     assert fits(record(location=GNDEVAZ, sub="Attack", kind="Violence against civilians", sides=("Armenia", None)),
                  candidate(rights_group)) < THRESHOLD
     assert fits(record(sub="Headquarters or base established", kind="Strategic developments", sides=("Armenia", None)),
