@@ -317,3 +317,11 @@ def test_geo_a_report_that_names_no_side_takes_the_country_of_its_biggest_place_
     e = one("The rebel militia today committed a new crime against civilians in Omdurman, launching suicide drones at "
             "the Al-Thawra neighbourhoods in Karari locality. The attack killed six citizens.", "2025-06-14")
     assert (e.location.name, e.location.country, e.location.admin2) == ("Karari", "SD", "Omdurman")
+
+
+def test_geo_a_province_written_with_its_country_is_the_province_and_congo_is_the_drc_beside_its_sides(one):
+    e = one("Militiamen of CODECO killed nine people in Congo's Ituri province on Saturday, the army said.", "2025-03-24")
+    assert (e.location.name, e.location.country, e.location.precision) == ("Ituri", "CD", "region")
+    e = one("M23 rebels shelled positions of the Congolese army in Congo on Saturday, killing four soldiers.",
+            "2025-03-24")
+    assert e.location.country == "CD"

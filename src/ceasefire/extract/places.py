@@ -7,6 +7,7 @@ gazetteer.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .document import Analysis, PlaceHit
@@ -119,6 +120,14 @@ _STOP = {
 }
 
 
+@functools.cache
+def _countries() -> frozenset[str]:
+    """Countries' names and common names ("Congo", "Syria")."""
+    import pycountry
+
+    return frozenset(n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", None)) if n)
+
+
 def find_places(doc: Analysis, lex: Lexicon) -> None:
     text = doc.match_text
     actors = [(a.start, a.end) for a in doc.actors]
@@ -128,7 +137,13 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
     def add(start: int, end: int, feature: str | None, how: str, spoken: bool = False) -> None:
         """``spoken``: a place the pattern names as such even inside a speaker's name ("residents of Mota said")."""
         name = text[start:end].strip(" .,'\u2019")
-        name = re.split(r"(?:'s|\u2019s)(?=\s|$)|(?<=s)['\u2019](?=\s|$)", name)[0]  # "Kherson's Dniprovskyi" -> Kherson
+        parts = re.split(r"(?:'s|\u2019s)(?=\s|$)|(?<=s)['\u2019](?=\s|$)", name)
+        if len(parts) > 1 and (parts[0] in lex.sides or parts[0] in _countries()) and parts[1].strip():
+            # "Congo's Ituri province", "Ukraine's Kharkiv region": the province, not the country
+            start += len(name) - len(parts[1].lstrip())
+            name = parts[1].strip()
+        else:
+            name = parts[0]  # "Kherson's Dniprovskyi" -> Kherson
         while name and name.split()[0].lower().strip(".") in _STOP and len(name.split()) > 1:
             first = name.split()[0]
             start += len(first) + (len(name) - len(name[len(first):].lstrip()) - len(first))
