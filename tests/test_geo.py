@@ -325,3 +325,10 @@ def test_geo_a_province_written_with_its_country_is_the_province_and_congo_is_th
     e = one("M23 rebels shelled positions of the Congolese army in Congo on Saturday, killing four soldiers.",
             "2025-03-24")
     assert e.location.country == "CD"
+
+
+def test_geo_a_village_placed_at_its_province_keeps_the_province_as_admin1(one):
+    e = one("Eleven civilians were killed when a military jet bombed Kyauk Seik village in Rakhine State on Monday night, "
+            "residents said.", "2025-08-12")
+    assert (e.location.name, e.location.admin1, e.location.country, e.location.precision) == \
+        ("Kyauk Seik", "Rakhine", "MM", "region")

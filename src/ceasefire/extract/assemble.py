@@ -705,7 +705,8 @@ def _location(doc: Analysis, lex: Lexicon, sents: set[int], territory, actor1, a
                             admin2=entry.admin2, country=entry.country, lat=entry.lat, lon=entry.lon, precision="town")
         kind = _PRECISION.get(hit.feature or "") or entry.precision
         approx = "region" if kind in ("region", "country") or entry.feature == "COUNTRY" else "district"
-        return Location(name=chosen.name, admin1=entry.admin1, admin2=entry.admin2 or (entry.name if approx == "district" else None),
+        return Location(name=chosen.name, admin1=entry.admin1 or (entry.name if approx == "region" else None),
+                        admin2=entry.admin2 or (entry.name if approx == "district" else None),
                         country=entry.country, lat=entry.lat, lon=entry.lon, precision=approx)
     country = admin1 = admin2 = None
     lat = lon = None
