@@ -11,7 +11,6 @@ import json
 import pytest
 
 from ceasefire.evaluate import evaluate, load_gold
-
 from conftest import GOLD_DIR
 
 FLOORS = {

@@ -4,9 +4,10 @@ incident, what keeps them apart, and how their figures reconcile."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 
-from ceasefire.store.merge import THRESHOLD, Candidate, best_match, reconcile, score, spelling, words_of
+from ceasefire.store.merge import THRESHOLD, Candidate, best_match, reconcile, score, words_of
 
 JERMUK = {"name": "Jermuk", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.8414, "lon": 45.6697, "precision": "town"}
 GNDEVAZ = {"name": "Gndevaz", "country": "AM", "admin1": "Vayots Dzor", "lat": 39.7592, "lon": 45.6167, "precision": "town"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
 
 from .errors import CeasefireError, InputError
 from .extract.lexicon import Lexicon, default_lexicon, lexicon_for

@@ -20,9 +20,9 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .api import extract_many
 from .extract.pipeline import Options

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-
 from functools import cache
 
 from .. import __version__
-from ..geo.gazetteer import Gazetteer, default_gazetteer
 from ..errors import BinaryInputError, EmptyReportError, InputError, ReportTooLargeError
+from ..geo.gazetteer import Gazetteer, default_gazetteer
 from ..models import Event, Report
 from . import actors, assemble, casualties, claims, cues, dates, ner, places, territory, weapons
 from .document import Analysis

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from .document import Analysis, PlaceHit, TerritoryHit
-from .places import _STOP
 from .lexicon import Lexicon
+from .places import _STOP
 
 REQUIRES = ("cues", "actors", "places")
 ASSIGNS = ("territory",)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import GazetteerError
 from .gazetteer import IndexWriter, iter_lines, normalize_name

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import CeasefireError, InputError
 from ..io import MAX_FILE_BYTES, Item, _decode, _read_jsonl, read_items
@@ -58,8 +58,9 @@ def _file(path: Path, published, source, policy) -> Iterator[Item]:
 
 
 def _csv(path: Path, published, source) -> Iterator[Item]:
-    from ..io import _jsonl_item
     import json
+
+    from ..io import _jsonl_item
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -84,6 +85,7 @@ def _csv(path: Path, published, source) -> Iterator[Item]:
 
 def _html(data: bytes, where: str, published, source, url: str | None) -> Item:
     import trafilatura
+
     from ..extract.pipeline import make_report
 
     try:
@@ -107,6 +109,7 @@ def _html(data: bytes, where: str, published, source, url: str | None) -> Item:
 
 def _feed(data: bytes, where: str, published, source, policy: FetchPolicy, fetch_links: bool) -> Iterator[Item]:
     import feedparser
+
     from ..extract.pipeline import make_report
 
     parsed = feedparser.parse(data)
@@ -138,8 +141,8 @@ def _feed(data: bytes, where: str, published, source, policy: FetchPolicy, fetch
 
 
 def _strip_tags(html: str) -> str:
-    import re
     import html as htmllib
+    import re
 
     return htmllib.unescape(re.sub(r"<[^>]+>", " ", html or ""))
 
