@@ -332,3 +332,14 @@ def test_geo_a_village_placed_at_its_province_keeps_the_province_as_admin1(one):
             "residents said.", "2025-08-12")
     assert (e.location.name, e.location.admin1, e.location.country, e.location.precision) == \
         ("Kyauk Seik", "Rakhine", "MM", "region")
+
+
+def test_geo_a_report_that_opens_with_its_town_is_placed_there_when_the_town_is_in_its_country(one):
+    e = one("Kulgam encounter: two terrorists were neutralised by the Indian Army and J&K Police in a joint operation "
+            "today.", "2024-05-08")
+    assert (e.location.name, e.location.country) == ("Kulgam", "IN")
+    e = one("Bosso lived through a night of terror: Boko Haram fighters attacked the Nigerien army camp and killed seven "
+            "soldiers.", "2025-05-11")
+    assert (e.location.name, e.location.country) == ("Bosso", "NE")
+    # a name that opens a report is no place unless the gazetteer has it in the report's country
+    assert one("Mahmoud said gunmen killed three Nigerien soldiers near the border today.", "2025-05-11").location is None

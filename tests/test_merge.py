@@ -314,7 +314,8 @@ def test_merge_two_names_the_gazetteer_places_nowhere_count_against_one_incident
                    sides=(None, None), told="on Sunday", sentence="Gunmen attacked a cattle camp.")
     same_place = record(location=dict(unplaced, name="Lotimor"), sub="Attack", kind="Violence against civilians",
                         sides=(None, None), told="on Sunday", sentence="Gunmen attacked a cattle camp.")
-    assert fits(same_place, candidate(raid)) - fits(other, candidate(raid)) == pytest.approx(4.0)  # +3 against -1
+    # +3 against -1, and -1 for nothing in common but the type and the day
+    assert fits(same_place, candidate(raid)) - fits(other, candidate(raid)) == pytest.approx(5.0)
 
 
 def test_merge_a_crackdown_told_as_a_protest_by_one_source_and_an_attack_by_another_is_one_incident():
@@ -372,3 +373,18 @@ def test_merge_a_follow_up_that_tells_no_date_may_come_four_days_late():
                            sentence="The toll from the shelling of Jermuk by Azerbaijani artillery rose to three.")
         found = fits(follow_up, candidate(strike))
         assert (found is not None and found >= THRESHOLD) is joins, days
+
+
+def test_merge_a_report_with_no_place_and_no_side_has_only_the_type_and_the_day_in_common():
+    # a clash somewhere unnamed, told the day after, does not join a clash in Lebanon on the type alone
+    nabatieh = dict(JERMUK, name="Nabatieh", country="LB", lat=33.38, lon=35.48, precision="town")
+    strike = record(location=nabatieh, sub="Armed clash", kind="Battles", sides=("Israel", "Hezbollah"),
+                    sentence="Israeli troops clashed with Hezbollah fighters near Nabatieh.")
+    nowhere = {"name": None, "country": None, "lat": None, "lon": None, "precision": None}
+    lone = record(date="2022-09-14", told=None, location=nowhere, sub="Armed clash", kind="Battles", sides=(None, None),
+                  sentence="Gunmen attacked an army post at dawn.")
+    assert fits(lone, candidate(strike)) < THRESHOLD
+    # the same report naming a side of the event is tied to it: +1 for the side, and no -1
+    tied = dict(lone, actor1={"name": "Hezbollah forces", "side": "Hezbollah"})
+    assert fits(tied, candidate(strike)) - fits(lone, candidate(strike)) == pytest.approx(2.0)
+    assert fits(tied, candidate(strike)) >= THRESHOLD

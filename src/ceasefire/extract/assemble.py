@@ -104,6 +104,7 @@ def assemble_events(doc: Analysis, lex: Lexicon, extractor: str, gazetteer: Gaze
             if h.count is not None and (h.count.best or h.count.low or 0) > 0 and not accident:
                 cues_in.setdefault(h.sentence, set()).add("casualty")  # not "floods killed 40 people"
     places = _PlaceResolver(doc, lex, gazetteer)
+    doc.places[:] = [p for p in doc.places if p.how != "lead" or places.known_lead(p)]
     several = sum(1 for names in cues_in.values() if names & (_HOW_CUES | {"territory"})) > 1  # else no split to test
     drafts: list[_Draft] = []
     for sent in doc.sentences:
@@ -555,7 +556,7 @@ class _PlaceResolver:
         Turkish Chai."""
         votes: Counter[str] = Counter()
         for p in self.doc.places:
-            if p.how == "dateline" or p.feature == STREET:
+            if p.how in ("dateline", "lead") or p.feature == STREET:
                 continue
             found = resolve_place(gazetteer, p.name, context=[], feature_hint=p.feature, named=self.named)
             entry = found.entry if found is not None and not found.fuzzy else None
@@ -610,6 +611,13 @@ class _PlaceResolver:
                     found = None
             self._cache[key] = found
         return self._cache[key]
+
+    def known_lead(self, p: PlaceHit) -> bool:
+        """Whether the capitalised word a report opens with is a town of the report's own country
+        ("Bosso lived through a night of terror" in a report on Niger), not a person or a group."""
+        res = self.resolve(p)
+        return (res is not None and not res.fuzzy and bool(self.context) and res.entry.country == self.context[0]
+                and res.entry.precision in ("town", "exact"))
 
     def admin_of(self, p: PlaceHit) -> tuple[str, Resolution] | None:
         """The district or province written beside a place ("Berd (Tavush)", "Chai (Macomia district,

@@ -94,6 +94,8 @@ STREET = "street"  # the feature of such a place
 # "Kharkiv. The occupiers struck ..." (officials' posts open with the place)
 _HEADWORD = re.compile(r"^\s*(?:(?:ALERT|BREAKING|URGENT|UPDATE)\s+)?(?P<name>[A-Z][a-z'\u2019\-]+(?:[ ][A-Z][a-z'\u2019\-]+)?)"
                        r"(?:\.\s+(?=[A-Z])|:\s+(?=\S))")
+# a report that opens with its town as the subject: "Bosso lived through a night of terror", "Kulgam encounter update"
+_LEAD = re.compile(r"^\s*(?!The\b|A\b|An\b)(?P<name>[A-Z][a-z'\u2019\-]{2,}(?:[ ][A-Z][a-z'\u2019\-]+)?)(?=\s+[a-z])")
 # an analyst's heading: "15 Jul 2024 - Yemen, Aden, Al Mansurah: ...", "Sagaing | Kanbalu Tsp | 25 Aug: ..."
 _HEADING = re.compile(
     r"^\s*(?:\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}\s*[-\u2013\u2014]\s*)?[A-Z][\w'\u2019 \-]{1,30},\s*"
@@ -164,6 +166,9 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         found.append(PlaceHit(start, start + len(name), doc.sentence_of(start), name,
                               feature.lower() if feature else None, admin, how, admin1))
 
+    lead = _LEAD.match(text)
+    if lead and not _DATELINE.match(text) and not _HEADWORD.match(text):
+        add(lead.start("name"), lead.end("name"), None, "lead")  # kept only if the gazetteer knows it (assemble)
     d = _DATELINE.match(text) or _HEADWORD.match(text)
     if d:
         raw = d.group("name")

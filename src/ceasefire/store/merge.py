@@ -51,6 +51,9 @@ event's record and each of its mentions, the best of these):
   blame each other: a contested claim, not another incident);
 - the same ACLED type +1.5, the same sub-event type +1;
 - the same fatality figure (a positive best) +1;
+- nothing in common but the type and the day (no place nearby, held or named beside the other, and
+  no side) ``UNANCHORED`` (-1): a clash in a village no gazetteer knows, told by a report that names
+  no side, is not the clash in Lebanon the same day;
 - means: when the mention and the event's sources both name what delivered a strike, and none of
   it agrees (a drone against shells; guns, missiles, aircraft and planted bombs are four means, a
   suicide or roadside bombing is a bomb whatever weapons it names, a rocket may be told as a
@@ -105,6 +108,7 @@ DISTINCT_KIND = -5.0  # a bombing against a ground assault that every source of 
 NAMED_BESIDE = 1.5  # one report's place is named beside the other's (its district, the town it is near)
 UNPLACED_NAMES = -1.0  # two names the gazetteer places nowhere, neither named by the other's report
 UNREST_AND_VIOLENCE = -2.0  # one source tells a protest or riot, the other political violence
+UNANCHORED = -1.0  # no place, no side and no named place in common: only the type and the day
 HOMONYM = 1.0  # one name placed far apart or in two countries: the gazetteer chose different namesakes
 FAMILIES = {
     "Battles": "violence",
@@ -196,7 +200,7 @@ def _holds(wide: dict, town: dict) -> bool:
     return bool(a) and (a in b or b in a)
 
 
-_ARTICLE = re.compile(r"\b(?:al|el|ash|as|ad|ar|an|at|az|ul|e|i)\s")
+_ARTICLE = re.compile(r"\b(?:al|el|ash|as|ad|ar|an|at|az|ul|ceel|e|i)\s")
 _SOFT = re.compile(r"[aeiouyhw\s]")
 
 
@@ -433,7 +437,24 @@ def score(mention: dict, mention_words: set[str], report_id: int, cand: Candidat
     kind, event_kinds = _kind(mention), {_kind(r) for r in cand.mentions or [cand.record]}
     if _distinct_kinds(kind, event_kinds):
         s += DISTINCT_KIND  # a suicide bombing is not the assault on the base the event's sources tell
+    if not any(_anchored(mention, r) for r in [cand.record, *cand.mentions]):
+        s += UNANCHORED  # nothing but the type and the day in common
     return s + 4.0 * text_similarity(mention_words, cand, weights)
+
+
+def _anchored(mention: dict, other: dict) -> bool:
+    """Whether two records share a place (the same or a nearby one, one holding the other, or one named
+    beside the other) or a side: what ties a report that names no known place to an event."""
+    place = _place_score(mention.get("location") or {}, other.get("location") or {})
+    if (place is not None and place > 0) or _cross_named(mention, other):
+        return True
+    if place == 0.0 and _holds_either(mention.get("location") or {}, other.get("location") or {}):
+        return True
+    return bool(_sides(mention) & _sides(other))
+
+
+def _holds_either(a: dict, b: dict) -> bool:
+    return any(w.get("precision") in _WIDE and _holds(w, t) for w, t in ((a, b), (b, a)))
 
 
 def best_match(mention: dict, report_id: int, candidates: list[Candidate]) -> Candidate | None:
