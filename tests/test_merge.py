@@ -388,3 +388,17 @@ def test_merge_a_report_with_no_place_and_no_side_has_only_the_type_and_the_day_
     tied = dict(lone, actor1={"name": "Hezbollah forces", "side": "Hezbollah"})
     assert fits(tied, candidate(strike)) - fits(lone, candidate(strike)) == pytest.approx(2.0)
     assert fits(tied, candidate(strike)) >= THRESHOLD
+
+
+def test_merge_a_province_split_since_the_gazetteer_s_admin1_holds_its_towns():
+    # GeoNames files Djugu under the DR Congo's former Eastern Province; reports name Ituri, split from it in 2015
+    djugu = dict(JERMUK, name="Djugu", country="CD", admin1="Eastern", lat=1.92, lon=30.5, precision="town")
+    ituri = dict(JERMUK, name="Ituri", country="CD", admin1="Ituri", lat=None, lon=None, precision="region")
+    kalemie = dict(djugu, name="Kalemie", admin1="Katanga", lat=-5.95, lon=29.19)
+    attack = record(location=djugu, sub="Attack", kind="Violence against civilians", sides=("CODECO", "DR Congo"),
+                    sentence="CODECO militiamen attacked a displacement camp near Djugu.")
+    told = record(location=ituri, sub="Attack", kind="Violence against civilians", sides=("CODECO", "DR Congo"),
+                  sentence="CODECO militiamen attacked a displacement camp in Ituri province.")
+    assert fits(told, candidate(attack)) >= THRESHOLD
+    assert fits(told, candidate(record(location=kalemie, sub="Attack", kind="Violence against civilians",
+                                       sides=("CODECO", "DR Congo")))) is None  # Katanga's town is not in Ituri

@@ -26,7 +26,9 @@ Never the same incident (no score):
   late in a day or a range ("overnight", "in the early hours of Sunday", "late on Saturday", "the
   night of 12-13 September"), which straddles two dates;
 - two places with coordinates more than 60 km apart, unless one is a region or a country that
-  holds the other (the town's admin1 or country); a town outside the region a report names;
+  holds the other (the town's admin1 or country, or a province split from it since the gazetteer's
+  admin1 was drawn: Ituri holds the DR Congo's towns filed under Eastern Province, ``data/provinces.yaml``);
+  a town outside the region a report names;
 - places in different countries when neither has coordinates (a place the gazetteer does not know,
   with no country or one guessed from the sides, is no reason to split);
 - (both unless the two places have the same name: the gazetteer chose different namesakes, as
@@ -95,10 +97,14 @@ different best figures or blame different sides.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
 
 from ..geo.gazetteer import distance_km, normalize_name
 
@@ -197,7 +203,16 @@ def _holds(wide: dict, town: dict) -> bool:
     if wide.get("precision") == "country" or not town.get("admin1"):
         return True
     a, b = normalize_name(wide.get("admin1") or wide.get("name") or ""), normalize_name(town["admin1"])
-    return bool(a) and (a in b or b in a)
+    return bool(a) and (a in b or b in a or any(
+        country == town["country"] and (old in b or b in old) and a in new for (country, old), new in _former().items()))
+
+
+@functools.cache
+def _former() -> dict[tuple[str, str], frozenset[str]]:
+    """(country, old province) -> the provinces split from it (``data/provinces.yaml``), normalised."""
+    data = yaml.safe_load(resources.files("ceasefire.data").joinpath("provinces.yaml").read_text(encoding="utf-8"))
+    return {(country, normalize_name(old)): frozenset(normalize_name(n) for n in new)
+            for country, olds in (data.get("former") or {}).items() for old, new in olds.items()}
 
 
 _ARTICLE = re.compile(r"\b(?:al|el|ash|as|ad|ar|an|at|az|ul|ceel|e|i)\s")
