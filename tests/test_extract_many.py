@@ -83,7 +83,8 @@ def test_ner_finds_a_place_the_rules_cannot():
     from ceasefire.extract.ner import find_entity_places
     from ceasefire.extract.pipeline import Options, analyse
 
-    report = Report(id="n", text="Gaza City and its suburbs were hit again, killing two civilians.", published="2024-01-02")
+    report = Report(id="n", text="Yesterday Gaza City and its suburbs were hit again, killing two civilians.",
+                    published="2024-01-02")
     doc = analyse(report, default_lexicon(), Options(use_ner=False))
     assert not [p for p in doc.places if p.name == "Gaza City"]
     find_entity_places(doc, default_lexicon(), {0})

@@ -341,5 +341,8 @@ def test_geo_a_report_that_opens_with_its_town_is_placed_there_when_the_town_is_
     e = one("Bosso lived through a night of terror: Boko Haram fighters attacked the Nigerien army camp and killed seven "
             "soldiers.", "2025-05-11")
     assert (e.location.name, e.location.country) == ("Bosso", "NE")
+    # in a report that names no country, a city of 100,000 or more
+    e = one("Gaza City and its suburbs were hit again, killing two civilians.", "2024-01-02")
+    assert (e.location.name, e.location.country) == ("Gaza City", "PS")
     # a name that opens a report is no place unless the gazetteer has it in the report's country
     assert one("Mahmoud said gunmen killed three Nigerien soldiers near the border today.", "2025-05-11").location is None

@@ -614,10 +614,14 @@ class _PlaceResolver:
 
     def known_lead(self, p: PlaceHit) -> bool:
         """Whether the capitalised word a report opens with is a town of the report's own country
-        ("Bosso lived through a night of terror" in a report on Niger), not a person or a group."""
+        ("Bosso lived through a night of terror" in a report on Niger), or a city of 100,000 people in a
+        report that names no country ("Gaza City and its suburbs were hit"), not a person or a group."""
         res = self.resolve(p)
-        return (res is not None and not res.fuzzy and bool(self.context) and res.entry.country == self.context[0]
-                and res.entry.precision in ("town", "exact"))
+        if res is None or res.fuzzy or res.entry.precision not in ("town", "exact"):
+            return False
+        if not self.context:  # no country to check it against: only a city of 100,000 or more
+            return res.entry.population >= 100_000
+        return res.entry.country == self.context[0]
 
     def admin_of(self, p: PlaceHit) -> tuple[str, Resolution] | None:
         """The district or province written beside a place ("Berd (Tavush)", "Chai (Macomia district,
