@@ -44,7 +44,8 @@ _PRECISION = {
     "barracks": "exact", "military base": "exact", "army base": "exact", "police station": "exact", "kebele": "town",
     "barangay": "town", "upazila": "district", "tehsil": "district", "woreda": "district", "cercle": "district",
     "sindicatura": "district", "municipio": "district", "sub-county": "district", "lga": "district",
-    "local government area": "district", "local government": "district", "territory": "district", "district": "district", "raion": "district", "county": "district",
+    "local government area": "district", "local government": "district", "territory": "district",
+    "district": "district", "raion": "district", "county": "district",
     "municipality": "district", "township": "district", "region": "region", "province": "region",
     "oblast": "region", "governorate": "region", "state": "region", "prefecture": "region", "department": "region",
 }
@@ -560,11 +561,11 @@ class _PlaceResolver:
                 continue
             found = resolve_place(gazetteer, p.name, context=[], feature_hint=p.feature, named=self.named)
             entry = found.entry if found is not None and not found.fuzzy else None
-            if entry is not None and entry.country and (entry.feature in ("ADM1", "ADM2", "district", "region")
-                                                        or _PRECISION.get(p.feature or "") in ("district", "region")
-                                                        or entry.population >= 50_000):
-                # a province or a city of a million weighs more than a town that may share a foreign name
-                big = entry.feature in ("ADM1", "ADM2", "district", "region") or entry.population >= 1_000_000
+            if entry is None or not entry.country:
+                continue
+            # a province or a city of a million weighs more than a town that may share a foreign name
+            big = entry.feature in _ADMIN_FEATURES or entry.population >= 1_000_000
+            if big or _PRECISION.get(p.feature or "") in ("district", "region") or entry.population >= 50_000:
                 votes[entry.country] += 2 if big else 1
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
@@ -603,7 +604,7 @@ class _PlaceResolver:
             admin = self.admin_of(p)
             country = admin[1].entry.country if admin is not None else None
             if found is not None and country and found.entry.country != country and found.entry.feature != "COUNTRY" \
-                    and not _written_as(found.entry, found.entry.name, p.admin):  # "Pokrovsk (Donetsk)": its own oblast
+                    and not _in_province(found.entry, p.admin):  # "Pokrovsk (Donetsk)": its own oblast
                 # "Chai (Macomia district, Cabo Delgado)": a namesake outside the province's country is not it
                 found = resolve_place(self.gazetteer, key[0], context=[country], admin_hint=p.admin,
                                       feature_hint=key[2], named=self.named)
@@ -640,11 +641,19 @@ class _PlaceResolver:
         return self._admins[key]
 
 
+_ADMIN_FEATURES = ("ADM1", "ADM2", "district", "region")  # gazetteer features of provinces and districts
+
+
 def _written_as(entry: GazetteerEntry, name: str, province: str | None) -> bool:
     """Whether a gazetteer entry is the district written as ``name`` (its own name, or a province or
     district by an alternate one: "Bui" is not Bowie, Maryland), in the province written after it."""
-    if normalize_name(entry.name) != normalize_name(name) and entry.feature not in ("ADM1", "ADM2", "district", "region"):
+    if normalize_name(entry.name) != normalize_name(name) and entry.feature not in _ADMIN_FEATURES:
         return False
+    return _in_province(entry, province)
+
+
+def _in_province(entry: GazetteerEntry, province: str | None) -> bool:
+    """Whether an entry lies in the province written beside it (or nothing says otherwise)."""
     if not province or not entry.admin1:
         return True
     a, b = normalize_name(province), normalize_name(entry.admin1)

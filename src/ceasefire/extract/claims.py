@@ -61,7 +61,6 @@ def find_claims(doc: Analysis, lex: Lexicon) -> None:
                     continue
                 if regex is _BEFORE_SAY and _AT.search(text, max(s, a - 8), a):
                     continue  # "protests in Nairobi CBD and documented": a place, not who speaks
-
                 found.append(ClaimHit(a, b, sent.index, name, denial=verb in _DENY))
         for k in known:  # a known claimant as subject of a say verb a few words on
             tail = text[k.end : min(e, k.end + 60)]

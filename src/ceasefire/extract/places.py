@@ -142,8 +142,9 @@ def find_places(doc: Analysis, lex: Lexicon) -> None:
         parts = re.split(r"(?:'s|\u2019s)(?=\s|$)|(?<=s)['\u2019](?=\s|$)", name)
         if len(parts) > 1 and (parts[0] in lex.sides or parts[0] in _countries()) and parts[1].strip():
             # "Congo's Ituri province", "Ukraine's Kharkiv region": the province, not the country
-            start += len(name) - len(parts[1].lstrip())
-            name = parts[1].strip()
+            province = parts[1].strip()
+            start += name.index(province, len(parts[0]))
+            name = province
         else:
             name = parts[0]  # "Kherson's Dniprovskyi" -> Kherson
         while name and name.split()[0].lower().strip(".") in _STOP and len(name.split()) > 1:

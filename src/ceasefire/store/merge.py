@@ -256,8 +256,8 @@ def _same_name(ml: dict, el: dict) -> bool:
         return True
     if min(len(ba), len(bb)) < 6:  # "Tera" and "Tara" are two towns
         return False
-    ka = spelling(a)
-    return (ka == spelling(b) and len(ka) >= 3) or (_consonants(a) == _consonants(b) and len(_consonants(a)) >= 3)
+    ka, ca = spelling(a), _consonants(a)
+    return (len(ka) >= 3 and ka == spelling(b)) or (len(ca) >= 3 and ca == _consonants(b))
 
 
 def _place_score(ml: dict, el: dict) -> float | None:
